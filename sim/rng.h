@@ -1,0 +1,43 @@
+/* Random numbers: PCG32 (O'Neill 2014: XSH-RR output, 64-bit LCG state,
+ * selectable stream), bit-compatible with pcg-cpp's pcg32(seed, stream), and the
+ * keyed streams that make runs reproducible at any rank count: every draw comes
+ * from rng_stream(seed, purpose, entity, round), never from a rank's running
+ * sequence. */
+#ifndef AGORA_RNG_H
+#define AGORA_RNG_H
+
+#include <stdint.h>
+
+typedef struct {
+    uint64_t state;
+    uint64_t inc; /* always odd */
+} pcg32;
+
+/* What a stream is for; part of its key so purposes never share draws.
+ * Append only: renumbering changes every output. */
+typedef enum {
+    RNG_VALUE = 1,        /* entity: agent id; round 0 */
+    RNG_BUDGET = 2,       /* entity: agent id; round 0 */
+    RNG_PARTICIPANTS = 3, /* entity: global auction index; round t */
+    RNG_CLICKS = 4        /* entity: global auction index; round t */
+} rng_purpose;
+
+/* pcg32_srandom_r / pcg32(initstate, stream). */
+void pcg32_seed(pcg32 *g, uint64_t initstate, uint64_t stream);
+uint32_t pcg32_next(pcg32 *g);
+
+/* A generator keyed by (seed, purpose, entity, round) through a 64-bit mixer;
+ * distinct keys give unrelated (state, stream) pairs. */
+pcg32 rng_stream(uint64_t seed, uint32_t purpose, uint64_t entity, uint64_t round);
+
+/* Uniform integer in [0, bound), bound >= 1, unbiased (Lemire 2019). */
+uint32_t rng_below(pcg32 *g, uint32_t bound);
+/* Uniform double in [0, 1) with 53 random bits. */
+double rng_uniform01(pcg32 *g);
+double rng_normal(pcg32 *g); /* standard normal */
+double rng_lognormal(pcg32 *g, double mu, double sigma);
+int rng_bernoulli(pcg32 *g, double p);
+/* Poisson(mean), mean >= 0. */
+uint32_t rng_poisson(pcg32 *g, double mean);
+
+#endif

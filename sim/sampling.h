@@ -1,0 +1,15 @@
+/* Drawing the K distinct participants of an auction from a population of N. */
+#ifndef AGORA_SAMPLING_H
+#define AGORA_SAMPLING_H
+
+#include <stdint.h>
+
+#include "rng.h"
+
+/* Writes k distinct ids from [0, n) to out (k <= n), in draw order.
+ * Robert Floyd's algorithm: k draws whatever n is. `scratch` must hold
+ * sampling_scratch_size(k) uint32 values (a hash set reused across calls). */
+void sample_distinct(pcg32 *g, uint32_t n, uint32_t k, uint32_t *out, uint32_t *scratch);
+uint32_t sampling_scratch_size(uint32_t k);
+
+#endif

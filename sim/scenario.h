@@ -1,0 +1,111 @@
+/* A scenario: everything a run needs, read from a YAML file (libyaml), with
+ * command-line overrides applied, every value checked and every default filled.
+ * All ranks parse the same text, so they hold identical scenarios.
+ * Every key is documented in scenarios/README.md. */
+#ifndef AGORA_SCENARIO_H
+#define AGORA_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+/* Largest population: agent ids travel as uint32. */
+#define SCENARIO_MAX_AGENTS 4294967295ULL
+#define SCENARIO_MAX_SLOTS 1024
+#define SCENARIO_NAME_MAX 32
+#define SCENARIO_PATH_MAX 4096
+
+typedef enum {
+    DIST_CONSTANT,  /* a */
+    DIST_UNIFORM,   /* [a, b) : low, high */
+    DIST_LOGNORMAL, /* exp(N(a, b^2)) : mu, sigma */
+    DIST_LIST       /* list[i] for agent i; n == population size */
+} dist_kind;
+
+typedef struct {
+    dist_kind kind;
+    double a, b;
+    double *list; /* DIST_LIST only (owned) */
+    size_t n;
+} scenario_dist;
+
+typedef enum {
+    CLICKS_EXPECTED,  /* payments and welfare use the CTR as expected clicks */
+    CLICKS_BERNOULLI, /* one Bernoulli(ctr) draw per shown ad (all ctr <= 1) */
+    CLICKS_POISSON    /* one Poisson(ctr) draw per shown ad */
+} click_model;
+
+typedef struct {
+    char behaviour[SCENARIO_NAME_MAX]; /* name in the behaviour registry */
+    double share;                      /* fraction of the population; shares sum to 1 */
+    double factor;                     /* shade: bid = factor * value (default 1) */
+} scenario_group;
+
+typedef struct {
+    char key[64];   /* dotted path, e.g. "population.agents" */
+    char where[SCENARIO_PATH_MAX + 32]; /* "file:line:col" */
+} scenario_loc;
+
+typedef struct {
+    char source[SCENARIO_PATH_MAX]; /* file name used in messages */
+
+    uint64_t seed;
+    uint64_t rounds;
+
+    struct {
+        uint64_t agents;
+        scenario_dist value;  /* per-click value */
+        int has_budget;
+        scenario_dist budget; /* total budget over the run */
+    } population;
+
+    struct {
+        uint64_t auctions; /* auctions per round */
+        uint64_t bidders;  /* distinct participants per auction; == agents for `all` */
+        int bidders_all;
+    } market;
+
+    struct {
+        char name[SCENARIO_NAME_MAX]; /* gsp | vcg | gfp (mechanism registry) */
+        uint32_t slots;
+        double ctr[SCENARIO_MAX_SLOTS]; /* expected clicks of slot s, non-increasing */
+        double reserve;                 /* per-click reserve price */
+        click_model clicks;
+    } mechanism;
+
+    scenario_group *groups; /* owned */
+    size_t n_groups;
+
+    struct {
+        char path[SCENARIO_PATH_MAX];
+        uint64_t snapshot_every; /* 0: no agent snapshots */
+        int compress;            /* gzip level 0..9 */
+    } output;
+
+    scenario_loc *locs; /* where each key that was read came from (owned) */
+    size_t n_locs;
+} scenario;
+
+/* Parses YAML text. `source` names the text in messages (the file path).
+ * `overrides` are "dotted.key=value" strings (from --set, --seed, --out),
+ * applied before validation; the value is read as a YAML flow node.
+ * On failure fills err with one "file:line:col: key: reason" line. */
+agora_status scenario_load_text(const char *text, size_t len, const char *source,
+                                const char *const *overrides, size_t n_overrides,
+                                scenario *out, agora_error *err);
+
+/* Reads the whole file into a malloc'd, NUL-terminated buffer. */
+agora_status scenario_read_file(const char *path, char **text, size_t *len, agora_error *err);
+
+void scenario_free(scenario *s);
+
+/* "file:line:col" of a key that was read (or the source name when unknown), for
+ * errors found after loading, e.g. more ranks than agents. */
+const char *scenario_where(const scenario *s, const char *key);
+
+/* The resolved scenario as YAML text (every key, defaults filled); loading this
+ * text again gives an identical scenario. malloc'd, NUL-terminated. */
+char *scenario_to_yaml(const scenario *s);
+
+#endif
