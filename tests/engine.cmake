@@ -1,0 +1,15 @@
+# Engine tests: pure helpers (Check), golden end-to-end runs (pytest on the real
+# binary), rank-count invariance (mpirun at 1-4 ranks, h5diff).
+add_executable(test_engine_units test_engine_units.c)
+target_link_libraries(test_engine_units PRIVATE agora_engine PkgConfig::CHECK)
+add_test(NAME engine_units COMMAND test_engine_units)
+
+add_test(NAME golden_runs
+  COMMAND ${AGORA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(golden_runs PROPERTIES
+  ENVIRONMENT "AGORA=$<TARGET_FILE:agora>;MPIEXEC=${MPIEXEC_EXECUTABLE}")
+
+add_test(NAME rank_invariance
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/rank_invariance.sh $<TARGET_FILE:agora>
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
+set_tests_properties(rank_invariance PROPERTIES PROCESSORS 2)

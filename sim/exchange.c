@@ -1,0 +1,92 @@
+/* MPI_Alltoallv routing of requests and replies; see exchange.h. */
+#include "exchange.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+agora_status exchange_init(exchange_plan *x, MPI_Comm comm, agora_error *err)
+{
+    memset(x, 0, sizeof *x);
+    x->comm = comm;
+    MPI_Comm_size(comm, &x->ranks);
+    size_t r = (size_t)x->ranks;
+    x->send_counts = calloc(r, sizeof(int));
+    x->send_displs = calloc(r, sizeof(int));
+    x->recv_counts = calloc(r, sizeof(int));
+    x->recv_displs = calloc(r, sizeof(int));
+    x->cursor = calloc(r, sizeof(int));
+    if (!x->send_counts || !x->send_displs || !x->recv_counts || !x->recv_displs || !x->cursor)
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for the exchange plan");
+    return AGORA_OK;
+}
+
+void exchange_free(exchange_plan *x)
+{
+    free(x->send_counts);
+    free(x->send_displs);
+    free(x->recv_counts);
+    free(x->recv_displs);
+    free(x->cursor);
+    free(x->slot);
+    memset(x, 0, sizeof *x);
+}
+
+static size_t prefix_sums(const int *counts, int *displs, int n)
+{
+    size_t total = 0;
+    for (int r = 0; r < n; r++) {
+        displs[r] = (int)total;
+        total += (size_t)counts[r];
+    }
+    return total;
+}
+
+agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, agora_error *err)
+{
+    if (n > (size_t)INT32_MAX)
+        return agora_fail(err, AGORA_EINPUT,
+                          "%zu bid requests on one rank in one round: more than MPI counts "
+                          "can address; use more ranks or fewer auctions x bidders", n);
+    if (n > x->capacity) {
+        free(x->slot);
+        x->slot = malloc((n ? n : 1) * sizeof *x->slot);
+        if (!x->slot)
+            return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu requests", n);
+        x->capacity = n;
+    }
+    memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
+    for (size_t j = 0; j < n; j++)
+        x->send_counts[owner[j]]++;
+    x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
+    memcpy(x->cursor, x->send_displs, (size_t)x->ranks * sizeof(int));
+    for (size_t j = 0; j < n; j++)
+        x->slot[j] = (size_t)x->cursor[owner[j]]++;
+
+    if (MPI_Alltoall(x->send_counts, 1, MPI_INT, x->recv_counts, 1, MPI_INT, x->comm) !=
+        MPI_SUCCESS)
+        return agora_fail(err, AGORA_EINTERNAL, "MPI_Alltoall of request counts failed");
+    x->recv_total = prefix_sums(x->recv_counts, x->recv_displs, x->ranks);
+    if (x->recv_total > (size_t)INT32_MAX)
+        return agora_fail(err, AGORA_EINPUT,
+                          "%zu bid requests reach one rank in one round: more than MPI counts "
+                          "can address; use more ranks", x->recv_total);
+    return AGORA_OK;
+}
+
+agora_status exchange_forward(const exchange_plan *x, const void *send, void *recv,
+                              MPI_Datatype type, agora_error *err)
+{
+    if (MPI_Alltoallv(send, x->send_counts, x->send_displs, type, recv, x->recv_counts,
+                      x->recv_displs, type, x->comm) != MPI_SUCCESS)
+        return agora_fail(err, AGORA_EINTERNAL, "MPI_Alltoallv (forward) failed");
+    return AGORA_OK;
+}
+
+agora_status exchange_backward(const exchange_plan *x, const void *send, void *recv,
+                               MPI_Datatype type, agora_error *err)
+{
+    if (MPI_Alltoallv(send, x->recv_counts, x->recv_displs, type, recv, x->send_counts,
+                      x->send_displs, type, x->comm) != MPI_SUCCESS)
+        return agora_fail(err, AGORA_EINTERNAL, "MPI_Alltoallv (backward) failed");
+    return AGORA_OK;
+}

@@ -1,0 +1,28 @@
+/* Exact fixed-point accumulation; see fixed_sum.h. */
+#include "fixed_sum.h"
+
+#include <math.h>
+
+#define FIXED_LIMIT_BITS 126 /* headroom so that adding 2^126-sized terms cannot wrap */
+
+void fixed_add(fixed_sum *acc, double x)
+{
+    double scaled = ldexp(x, FIXED_FRAC_BITS);
+    if (!(fabs(scaled) < ldexp(1.0, FIXED_LIMIT_BITS))) {
+        /* NaN or far out of range: pin the sum to the edge so it is flagged. */
+        acc->v = (__int128)1 << FIXED_LIMIT_BITS;
+        return;
+    }
+    acc->v += (__int128)nearbyint(scaled);
+}
+
+double fixed_value(fixed_sum acc)
+{
+    return ldexp((double)acc.v, -FIXED_FRAC_BITS);
+}
+
+int fixed_out_of_range(fixed_sum acc)
+{
+    __int128 limit = (__int128)1 << (FIXED_FRAC_BITS + 86);
+    return acc.v >= limit || acc.v <= -limit;
+}

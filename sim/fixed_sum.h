@@ -1,0 +1,22 @@
+/* Exact, order-independent sums of doubles, so that totals reaching the output
+ * cannot depend on how work was split over ranks. Each term is rounded once to a
+ * multiple of 2^-40 (about 9.1e-13) and added as a 128-bit integer; integer
+ * addition is associative, so any grouping of the same terms gives the same bits.
+ * Range: |sum| < 2^86 (about 7.7e25); a term or sum outside it sets `overflow`. */
+#ifndef AGORA_FIXED_SUM_H
+#define AGORA_FIXED_SUM_H
+
+#include <stdint.h>
+
+#define FIXED_FRAC_BITS 40
+
+typedef struct {
+    __extension__ __int128 v;
+} fixed_sum;
+
+void fixed_add(fixed_sum *acc, double x);
+double fixed_value(fixed_sum acc);
+/* True when |sum| reached the documented range (precision can no longer be promised). */
+int fixed_out_of_range(fixed_sum acc);
+
+#endif

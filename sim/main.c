@@ -1,0 +1,116 @@
+/* agora's entry point: parse the command line, start MPI, load the scenario on
+ * every rank from the text rank 0 read, then check or run it. Errors become one
+ * line on rank 0's stderr and a non-zero exit code on every rank. */
+#include <hdf5.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "scenario.h"
+#include "version.h"
+
+/* Rank 0 reads the file; every rank receives the same bytes, so no rank can see
+ * a different scenario (and a shared filesystem is hit once). */
+static agora_status read_scenario(const char *path, char **text, size_t *len, agora_error *err)
+{
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    int code = AGORA_OK;
+    unsigned long long n = 0;
+    if (rank == 0) {
+        code = (int)scenario_read_file(path, text, len, err);
+        n = code == AGORA_OK ? (unsigned long long)*len : 0;
+    }
+    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (code != AGORA_OK) {
+        MPI_Bcast(err->msg, sizeof err->msg, MPI_CHAR, 0, MPI_COMM_WORLD);
+        return (agora_status)code;
+    }
+    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (rank != 0) {
+        *len = (size_t)n;
+        *text = malloc(*len + 1);
+        if (!*text)
+            return agora_fail(err, AGORA_EINTERNAL, "out of memory");
+        (*text)[*len] = '\0';
+    }
+    MPI_Bcast(*text, (int)n, MPI_CHAR, 0, MPI_COMM_WORLD);
+    return AGORA_OK;
+}
+
+static void print_summary(const scenario *s, const run_summary *r, int ranks)
+{
+    printf("agora %s: %llu rounds, %llu agents, %llu auctions x %llu bidders per round, %s, %d rank%s\n",
+           AGORA_VERSION, (unsigned long long)r->rounds, (unsigned long long)s->population.agents,
+           (unsigned long long)s->market.auctions, (unsigned long long)s->market.bidders,
+           s->mechanism.name, ranks, ranks == 1 ? "" : "s");
+    printf("  welfare   %.6g\n  revenue   %.6g\n  clicks    %.6g\n  mean cpc  %.6g\n", r->welfare,
+           r->revenue, r->clicks, r->clicks > 0 ? r->revenue / r->clicks : 0.0);
+    printf("  wall      %.3f s (rounds %.3f s, %.3g bid evaluations/s)\n", r->wall_seconds,
+           r->loop_seconds, r->loop_seconds > 0 ? r->bid_evaluations / r->loop_seconds : 0.0);
+    printf("  output    %s\n", s->output.path);
+}
+
+static agora_status execute(const cli_args *args, int rank, int ranks, agora_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    scenario s;
+    memset(&s, 0, sizeof s);
+    agora_status st = read_scenario(args->scenario_path, &text, &len, err);
+    if (st == AGORA_OK)
+        st = scenario_load_text(text, len, args->scenario_path, args->overrides,
+                                args->n_overrides, &s, err);
+    char *resolved = st == AGORA_OK ? scenario_to_yaml(&s) : NULL;
+    if (st == AGORA_OK && !resolved)
+        st = agora_fail(err, AGORA_EINTERNAL, "out of memory");
+    if (st == AGORA_OK && args->command == CLI_CHECK) {
+        if (rank == 0)
+            fputs(resolved, stdout);
+    } else if (st == AGORA_OK) {
+        run_options opt = {.quiet = args->quiet};
+        run_summary summary;
+        st = engine_run(&s, resolved, &opt, MPI_COMM_WORLD, &summary, err);
+        if (st == AGORA_OK && rank == 0 && !args->quiet)
+            print_summary(&s, &summary, ranks);
+    }
+    free(resolved);
+    free(text);
+    scenario_free(&s);
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    cli_args args;
+    agora_error err = {{0}};
+    agora_status st = cli_parse(argc, argv, &args, &err);
+    if (st != AGORA_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        cli_free(&args);
+        return (int)st;
+    }
+    if (args.command == CLI_HELP || args.command == CLI_VERSION) {
+        if (args.command == CLI_HELP)
+            cli_print_help();
+        else
+            printf("agora %s\n", AGORA_VERSION);
+        return 0;
+    }
+    MPI_Init(&argc, &argv);
+    /* HDF5 would print its error stack on every rank; agora reports errors itself. */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rank, ranks;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    st = execute(&args, rank, ranks, &err);
+    if (st != AGORA_OK && rank == 0)
+        fprintf(stderr, "%s\n", err.msg);
+    fflush(stdout);
+    cli_free(&args);
+    MPI_Finalize();
+    return (int)st;
+}

@@ -1,0 +1,32 @@
+/* The per-round metrics written to /metrics/<name>: what each one means, its
+ * units, and how it is summed. Every metric is an exact fixed-point sum over
+ * auctions or agents (fixed_sum.h), reduced over ranks, except the derived ones. */
+#ifndef AGORA_METRICS_H
+#define AGORA_METRICS_H
+
+typedef enum {
+    METRIC_WELFARE,          /* sum of value * clicks over winners */
+    METRIC_REVENUE,          /* sum of what was charged */
+    METRIC_CLICKS,           /* sum of clicks (expected or sampled) */
+    METRIC_AUCTIONS,         /* auctions held */
+    METRIC_ELIGIBLE_BIDS,    /* bids > 0 and >= reserve that entered an auction */
+    METRIC_SLOTS_FILLED,     /* slots given to a bidder */
+    METRIC_BUDGET_FORGIVEN,  /* prices not charged because the budget ran out */
+    METRIC_BUDGET_EXHAUSTED, /* agents whose budget is spent, at the end of the round */
+    METRIC_SUMMED,           /* count of summed metrics; derived ones follow */
+    METRIC_MEAN_CPC = METRIC_SUMMED, /* revenue / clicks (0 without clicks) */
+    METRIC_COUNT
+} metric_id;
+
+typedef struct {
+    const char *name;
+    const char *units;
+    const char *description;
+} metric_info;
+
+extern const metric_info metric_table[METRIC_COUNT];
+
+/* Fills the derived metrics of one row from its summed ones. */
+void metrics_derive(double row[METRIC_COUNT]);
+
+#endif

@@ -1,0 +1,46 @@
+/* The run's HDF5 file, written collectively by all ranks with parallel HDF5.
+ * Layout (documented in docs/hdf5-layout.md, the one place both the writer and
+ * analysis/ follow): /metrics/<name> [rounds], /agents/<field> [snapshot, agent],
+ * /agents/round [snapshot], /population/group [agent], root attributes for
+ * provenance. The file is written under a temporary name and renamed after the
+ * last collective close, so the final name never holds a partial file. */
+#ifndef AGORA_OUTPUT_H
+#define AGORA_OUTPUT_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "population.h"
+#include "scenario.h"
+#include "status.h"
+
+#define OUTPUT_LAYOUT_VERSION 1
+/* Metric rows per output_write_metrics call at most (bounds rank 0's buffer). */
+#define OUTPUT_METRIC_BATCH 1024
+
+typedef struct output output;
+
+/* Creates the temporary file with every group and dataset and the start-up
+ * attributes. Collective. `scenario_text` is the resolved YAML. */
+agora_status output_open(output **o, const scenario *s, const char *scenario_text,
+                         MPI_Comm comm, agora_error *err);
+
+/* Writes /population/group for this rank's agents. Collective. */
+agora_status output_write_population(output *o, const population *p, agora_error *err);
+
+/* Writes snapshot `index` (taken after round `round`) of this rank's agents;
+ * bid[i] is agent i's current bid. Collective. */
+agora_status output_write_snapshot(output *o, uint64_t index, uint64_t round,
+                                   const population *p, const double *bid, agora_error *err);
+
+/* Writes metric rows [first, first + n), n <= OUTPUT_METRIC_BATCH, from rows (row-major, METRIC_COUNT per
+ * row), which only rank 0 needs to hold. Collective. */
+agora_status output_write_metrics(output *o, uint64_t first, uint64_t n, const double *rows,
+                                  agora_error *err);
+
+/* Success: writes the closing attributes, closes, renames to the final name.
+ * Failure (success == 0): closes and removes the temporary file. Collective. */
+agora_status output_close(output *o, int success, double wall_seconds, agora_error *err);
+
+#endif

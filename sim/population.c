@@ -1,0 +1,110 @@
+/* Start-up state of the agents a rank owns; see population.h. */
+#include "population.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT:
+        return d->a;
+    case DIST_UNIFORM:
+        return d->a + (d->b - d->a) * rng_uniform01(g);
+    case DIST_LOGNORMAL:
+        return rng_lognormal(g, d->a, d->b);
+    case DIST_LIST:
+        return d->list[id];
+    }
+    return 0.0;
+}
+
+uint8_t population_group_of(const scenario *s, uint64_t id)
+{
+    double cumulative = 0.0;
+    for (size_t k = 0; k + 1 < s->n_groups; k++) {
+        cumulative += s->groups[k].share;
+        if ((double)id < nearbyint(cumulative * (double)s->population.agents))
+            return (uint8_t)k;
+    }
+    return (uint8_t)(s->n_groups - 1);
+}
+
+static agora_status alloc_state(agent_state *a, uint64_t first_id, size_t n, agora_error *err)
+{
+    memset(a, 0, sizeof *a);
+    a->first_id = first_id;
+    a->n = n;
+    size_t m = n ? n : 1;
+    a->value = malloc(m * sizeof(double));
+    a->budget_left = malloc(m * sizeof(double));
+    a->spend = calloc(m, sizeof(double));
+    a->utility = calloc(m, sizeof(double));
+    a->clicks = calloc(m, sizeof(double));
+    a->group = malloc(m);
+    if (!a->value || !a->budget_left || !a->spend || !a->utility || !a->clicks || !a->group)
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu agents", n);
+    return AGORA_OK;
+}
+
+agora_status population_init(population *p, const scenario *s, uint64_t first_id, uint64_t n,
+                             agora_error *err)
+{
+    memset(p, 0, sizeof *p);
+    agora_status st = alloc_state(&p->state, first_id, (size_t)n, err);
+    if (st != AGORA_OK)
+        return st;
+    p->n_groups = s->n_groups;
+    p->behaviours = calloc(s->n_groups, sizeof *p->behaviours);
+    p->params = calloc(s->n_groups, sizeof *p->params);
+    if (!p->behaviours || !p->params)
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory");
+    for (size_t k = 0; k < s->n_groups; k++) {
+        p->behaviours[k] = behaviour_find(s->groups[k].behaviour);
+        if (!p->behaviours[k])
+            return agora_fail(err, AGORA_EINTERNAL, "behaviour '%s' vanished from the registry",
+                              s->groups[k].behaviour);
+        p->params[k].factor = s->groups[k].factor;
+    }
+    p->budgeted = s->population.has_budget;
+    p->reserve = s->mechanism.reserve;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t id = first_id + i;
+        pcg32 gv = rng_stream(s->seed, RNG_VALUE, id, 0);
+        p->state.value[i] = dist_draw(&s->population.value, &gv, id);
+        if (p->budgeted) {
+            pcg32 gb = rng_stream(s->seed, RNG_BUDGET, id, 0);
+            p->state.budget_left[i] = dist_draw(&s->population.budget, &gb, id);
+        } else {
+            p->state.budget_left[i] = INFINITY;
+        }
+        p->state.group[i] = population_group_of(s, id);
+    }
+    return AGORA_OK;
+}
+
+void population_free(population *p)
+{
+    agent_state *a = &p->state;
+    free(a->value);
+    free(a->budget_left);
+    free(a->spend);
+    free(a->utility);
+    free(a->clicks);
+    free(a->group);
+    free(p->behaviours);
+    free(p->params);
+    memset(p, 0, sizeof *p);
+}
+
+double population_bid(const population *p, size_t i, uint64_t round)
+{
+    if (!(p->state.budget_left[i] > 0.0))
+        return 0.0;
+    uint8_t k = p->state.group[i];
+    double bid = p->behaviours[k]->bid(&p->params[k], &p->state, i, round);
+    if (!(bid > 0.0) || !isfinite(bid))
+        return 0.0;
+    return bid;
+}
