@@ -1,0 +1,32 @@
+/* The bidding behaviours a scenario can name. Adding one: write its bid
+ * function in its own file, add a row here and a test. */
+#include "behaviour.h"
+
+#include <string.h>
+
+/* Defined in truthful.c and shade.c; only this table refers to them. */
+double behaviour_truthful_bid(const behaviour_params *p, const agent_state *a, size_t i,
+                              uint64_t round);
+double behaviour_shade_bid(const behaviour_params *p, const agent_state *a, size_t i,
+                           uint64_t round);
+
+static const behaviour behaviours[] = {
+    {"truthful", "bid the per-click value", 0, behaviour_truthful_bid},
+    {"shade", "bid factor * per-click value", 0, behaviour_shade_bid},
+};
+
+const behaviour *behaviour_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < sizeof behaviours / sizeof behaviours[0]; i++)
+        if (strcmp(behaviours[i].name, name) == 0)
+            return &behaviours[i];
+    return NULL;
+}
+
+/* Kept in table order; the behaviour test checks every listed name resolves. */
+const char *behaviour_names(void)
+{
+    return "truthful, shade";
+}

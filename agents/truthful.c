@@ -1,0 +1,11 @@
+/* Truthful bidding: bid the per-click value. The dominant strategy under VCG
+ * and the reference point every other behaviour is measured against. */
+#include "behaviour.h"
+
+double behaviour_truthful_bid(const behaviour_params *p, const agent_state *a, size_t i,
+                              uint64_t round)
+{
+    (void)p;
+    (void)round;
+    return a->value[i];
+}

@@ -1,0 +1,100 @@
+/* Unit tests of agents/: the truthful and shade behaviours and the registry
+ * that scenarios name them through. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "behaviour.h"
+
+enum { N = 4 };
+static double value[N] = {0.0, 1.0, 2.5, 1e6};
+static double budget_left[N], spend[N], utility[N], clicks[N];
+static uint8_t group[N];
+
+static agent_state agents(void)
+{
+    agent_state a = {1000, N, value, budget_left, spend, utility, clicks, group};
+    return a;
+}
+
+START_TEST(test_truthful_bids_value)
+{
+    const behaviour *b = behaviour_find("truthful");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(b->state_bytes, 0);
+    agent_state a = agents();
+    behaviour_params p = {0.5}; /* ignored */
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_double_eq(b->bid(&p, &a, i, 0), value[i]);
+        ck_assert_double_eq(b->bid(&p, &a, i, 12345), value[i]); /* round-independent */
+    }
+}
+END_TEST
+
+START_TEST(test_shade_bids_fraction)
+{
+    const behaviour *b = behaviour_find("shade");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(b->state_bytes, 0);
+    agent_state a = agents();
+    static const double factors[] = {0.0, 0.5, 0.8, 1.0};
+    for (size_t f = 0; f < sizeof factors / sizeof factors[0]; f++) {
+        behaviour_params p = {factors[f]};
+        for (size_t i = 0; i < N; i++)
+            ck_assert_double_eq(b->bid(&p, &a, i, 7), factors[f] * value[i]);
+    }
+}
+END_TEST
+
+START_TEST(test_behaviour_does_not_touch_state)
+{
+    agent_state a = agents();
+    behaviour_params p = {0.7};
+    spend[2] = 3.0;
+    budget_left[2] = INFINITY;
+    behaviour_find("shade")->bid(&p, &a, 2, 1);
+    behaviour_find("truthful")->bid(&p, &a, 2, 1);
+    ck_assert_double_eq(spend[2], 3.0);
+    ck_assert(isinf(budget_left[2]));
+    ck_assert_double_eq(value[2], 2.5);
+}
+END_TEST
+
+START_TEST(test_registry)
+{
+    ck_assert_ptr_null(behaviour_find("no-such-behaviour"));
+    ck_assert_ptr_null(behaviour_find(""));
+    ck_assert_ptr_null(behaviour_find(NULL));
+    ck_assert_ptr_null(behaviour_find("Truthful")); /* names are case-sensitive */
+    ck_assert_str_eq(behaviour_names(), "truthful, shade");
+    static const char *const names[] = {"truthful", "shade"};
+    for (int i = 0; i < 2; i++) {
+        const behaviour *b = behaviour_find(names[i]);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_str_eq(b->name, names[i]);
+        ck_assert_ptr_nonnull(b->description);
+        ck_assert_ptr_nonnull(b->bid);
+    }
+}
+END_TEST
+
+static Suite *behaviour_suite(void)
+{
+    Suite *s = suite_create("behaviour");
+    TCase *tc = tcase_create("behaviours");
+    tcase_add_test(tc, test_truthful_bids_value);
+    tcase_add_test(tc, test_shade_bids_fraction);
+    tcase_add_test(tc, test_behaviour_does_not_touch_state);
+    tcase_add_test(tc, test_registry);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(behaviour_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,197 @@
+/* Unit tests of sim/sampling.c: sample_distinct returns k distinct ids in
+ * range, a permutation when k == n, the same ids for the same stream, and
+ * every k-subset equally often. Statistical checks use fixed streams and
+ * 5-standard-error or p ~ 1e-6 thresholds, so they cannot flake. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sampling.h"
+
+enum { MAX_K = 4096 };
+static uint32_t out[MAX_K];
+static uint32_t scratch[2 * MAX_K];
+
+/* Check records every assertion through a pipe, so hot loops compute a
+ * verdict and assert once. */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct and below n: sort a copy, then look at neighbours and the top. */
+static int distinct_in_range(const uint32_t *ids, uint32_t k, uint32_t n)
+{
+    static uint32_t sorted[MAX_K];
+    if (k == 0)
+        return 1;
+    memcpy(sorted, ids, k * sizeof *ids);
+    qsort(sorted, k, sizeof *sorted, cmp_u32);
+    for (uint32_t i = 1; i < k; i++)
+        if (sorted[i - 1] == sorted[i])
+            return 0;
+    return sorted[k - 1] < n;
+}
+
+START_TEST(test_scratch_size)
+{
+    ck_assert_uint_ge(sampling_scratch_size(0), 1);
+    int bad = 0;
+    for (uint32_t k = 1; k <= 5000; k++) {
+        uint32_t s = sampling_scratch_size(k);
+        bad += s < 2 * k;             /* room for load <= 1/2 */
+        bad += (s & (s - 1)) != 0;    /* a power of two */
+        bad += s >= 4 * k && s > 2;   /* and the smallest such */
+    }
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
+START_TEST(test_distinct_in_range)
+{
+    pcg32 g = rng_stream(3, 200, 0, 0);
+    int bad = 0;
+    for (int trial = 0; trial < 2000; trial++) {
+        uint32_t n = 1 + rng_below(&g, 1000);
+        uint32_t k = rng_below(&g, (n < 200 ? n : 200) + 1);
+        sample_distinct(&g, n, k, out, scratch);
+        bad += !distinct_in_range(out, k, n);
+    }
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
+START_TEST(test_k_equals_n_is_permutation)
+{
+    pcg32 g = rng_stream(3, 201, 0, 0);
+    int bad = 0;
+    for (uint32_t n = 1; n <= 300; n++) {
+        sample_distinct(&g, n, n, out, scratch);
+        bad += !distinct_in_range(out, n, n); /* n distinct values below n */
+    }
+    ck_assert_int_eq(bad, 0);
+    sample_distinct(&g, MAX_K, MAX_K, out, scratch);
+    ck_assert(distinct_in_range(out, MAX_K, MAX_K));
+}
+END_TEST
+
+START_TEST(test_k_one_and_zero)
+{
+    pcg32 g = rng_stream(3, 202, 0, 0);
+    long counts[8] = {0}; /* the last bin catches out-of-range */
+    for (int i = 0; i < 70000; i++) {
+        sample_distinct(&g, 7, 1, out, scratch);
+        counts[out[0] < 7 ? out[0] : 7]++;
+    }
+    ck_assert_int_eq(counts[7], 0);
+    for (int i = 0; i < 7; i++) /* 10000 expected, sd ~ 93 */
+        ck_assert_int_lt(labs(counts[i] - 10000), 5 * 93);
+
+    out[0] = 12345;
+    pcg32 before = g;
+    sample_distinct(&g, 10, 0, out, scratch);
+    ck_assert_uint_eq(out[0], 12345); /* nothing written */
+    ck_assert_uint_eq(g.state, before.state); /* nothing drawn */
+}
+END_TEST
+
+START_TEST(test_huge_population)
+{
+    /* n near 2^32: no overflow in j + 1, ids stay below n. */
+    pcg32 g = rng_stream(3, 203, 0, 0);
+    int bad = 0;
+    for (int i = 0; i < 1000; i++) {
+        sample_distinct(&g, UINT32_MAX, 50, out, scratch);
+        bad += !distinct_in_range(out, 50, UINT32_MAX);
+    }
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
+START_TEST(test_deterministic)
+{
+    uint32_t first[50];
+    pcg32 a = rng_stream(3, RNG_PARTICIPANTS, 77, 4);
+    sample_distinct(&a, 100000, 50, first, scratch);
+    /* Dirty the scratch with a larger call in between: the result for the
+     * same stream must not depend on what the scratch held. */
+    pcg32 other = rng_stream(9, 9, 9, 9);
+    sample_distinct(&other, 1000, 500, out, scratch);
+    pcg32 b = rng_stream(3, RNG_PARTICIPANTS, 77, 4);
+    sample_distinct(&b, 100000, 50, out, scratch);
+    ck_assert_mem_eq(first, out, sizeof first);
+    ck_assert_uint_eq(a.state, b.state);
+}
+END_TEST
+
+START_TEST(test_inclusion_uniform)
+{
+    /* Each id is included with probability k/n. */
+    enum { N = 20, K = 5, TRIALS = 200000 };
+    pcg32 g = rng_stream(3, 204, 0, 0);
+    long counts[N] = {0};
+    for (int t = 0; t < TRIALS; t++) {
+        sample_distinct(&g, N, K, out, scratch);
+        for (int i = 0; i < K; i++)
+            counts[out[i]]++;
+    }
+    double p = (double)K / N, expect = TRIALS * p, sd = sqrt(TRIALS * p * (1 - p));
+    for (int i = 0; i < N; i++)
+        ck_assert_msg(fabs(counts[i] - expect) < 5 * sd, "id %d: %ld", i, counts[i]);
+}
+END_TEST
+
+START_TEST(test_subsets_uniform)
+{
+    /* All C(6,3) = 20 subsets equally likely: chi-square with 19 degrees of
+     * freedom; 19 df at p = 1e-6 is about 64, 70 leaves margin. */
+    enum { N = 6, K = 3, TRIALS = 200000 };
+    pcg32 g = rng_stream(3, 205, 0, 0);
+    long counts[1 << N] = {0};
+    for (int t = 0; t < TRIALS; t++) {
+        sample_distinct(&g, N, K, out, scratch);
+        counts[(1u << out[0]) | (1u << out[1]) | (1u << out[2])]++;
+    }
+    double expect = TRIALS / 20.0, chi2 = 0.0;
+    int subsets = 0;
+    for (int m = 0; m < (1 << N); m++) {
+        if (__builtin_popcount((unsigned)m) != K) {
+            ck_assert_int_eq(counts[m], 0); /* 44 asserts: cheap */
+            continue;
+        }
+        subsets++;
+        chi2 += (counts[m] - expect) * (counts[m] - expect) / expect;
+    }
+    ck_assert_int_eq(subsets, 20);
+    ck_assert_double_lt(chi2, 70.0);
+}
+END_TEST
+
+static Suite *sampling_suite(void)
+{
+    Suite *s = suite_create("sampling");
+    TCase *tc = tcase_create("floyd");
+    tcase_set_timeout(tc, 120); /* sanitizer builds */
+    tcase_add_test(tc, test_scratch_size);
+    tcase_add_test(tc, test_distinct_in_range);
+    tcase_add_test(tc, test_k_equals_n_is_permutation);
+    tcase_add_test(tc, test_k_one_and_zero);
+    tcase_add_test(tc, test_huge_population);
+    tcase_add_test(tc, test_deterministic);
+    tcase_add_test(tc, test_inclusion_uniform);
+    tcase_add_test(tc, test_subsets_uniform);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(sampling_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
