@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "collective.h"
 #include "output.h"
@@ -120,6 +121,16 @@ static agora_status play(run *r, const run_options *opt, agora_error *err)
     return AGORA_OK;
 }
 
+/* Linux reports ru_maxrss in KiB. */
+static double peak_rss_max(MPI_Comm comm)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    double mine = (double)u.ru_maxrss * 1024.0, most = 0.0;
+    MPI_Reduce(&mine, &most, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
+    return most;
+}
+
 static void release(run *r)
 {
     market_free(&r->market);
@@ -159,5 +170,6 @@ agora_status engine_run(const scenario *s, const char *scenario_text, const run_
     }
     summary->wall_seconds = progress_now() - t0;
     release(&r);
+    summary->peak_rss_bytes = peak_rss_max(comm);
     return st;
 }

@@ -19,6 +19,7 @@ typedef struct {
     double wall_seconds;             /* whole run, start-up and output included */
     double loop_seconds;             /* the rounds alone */
     double bid_evaluations;          /* auctions x bidders x rounds */
+    double peak_rss_bytes;           /* largest peak resident memory of any rank */
 } run_summary;
 
 agora_status engine_run(const scenario *s, const char *scenario_text, const run_options *opt,

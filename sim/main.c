@@ -51,6 +51,7 @@ static void print_summary(const scenario *s, const run_summary *r, int ranks)
            r->revenue, r->clicks, r->clicks > 0 ? r->revenue / r->clicks : 0.0);
     printf("  wall      %.3f s (rounds %.3f s, %.3g bid evaluations/s)\n", r->wall_seconds,
            r->loop_seconds, r->loop_seconds > 0 ? r->bid_evaluations / r->loop_seconds : 0.0);
+    printf("  memory    %.1f MiB peak on the largest rank\n", r->peak_rss_bytes / 1048576.0);
     printf("  output    %s\n", s->output.path);
 }
 
