@@ -1,0 +1,196 @@
+/* The resolved scenario written back as YAML: every key, every default, ctr as an
+ * explicit list, and each double in the fewest of 15..17 significant digits that
+ * reads back to the same bits (0.1 stays "0.1"), so that loading the text again
+ * gives the same scenario to the bit. This is the text stored in output files, so
+ * a run can be repeated from its output alone. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+/* Values per line in long lists: keeps huge per-agent lists editable. */
+#define LIST_WRAP 8
+#define DOUBLE_CHARS 32
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int failed;
+} text_buf;
+
+static void put(text_buf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(text_buf *t, const char *fmt, ...)
+{
+    if (t->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            t->failed = 1;
+            return;
+        }
+        if ((size_t)n < t->cap - t->len) {
+            t->len += (size_t)n;
+            return;
+        }
+        size_t cap = 2 * t->cap + (size_t)n;
+        char *bigger = realloc(t->buf, cap);
+        if (!bigger) {
+            t->failed = 1;
+            return;
+        }
+        t->buf = bigger;
+        t->cap = cap;
+    }
+}
+
+/* %.17g always round-trips; shorter forms are tried first for readability. */
+static void format_double(char *buf, size_t size, double v)
+{
+    for (int digits = 15; digits < 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+    snprintf(buf, size, "%.17g", v);
+}
+
+static void put_num(text_buf *t, double v)
+{
+    char buf[DOUBLE_CHARS];
+    format_double(buf, sizeof buf, v);
+    put(t, "%s", buf);
+}
+
+static void put_list(text_buf *t, const double *v, size_t n, const char *indent)
+{
+    put(t, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i && i % LIST_WRAP == 0)
+            put(t, ",\n%s  ", indent);
+        else if (i)
+            put(t, ", ");
+        put_num(t, v[i]);
+    }
+    put(t, "]\n");
+}
+
+static void put_dist(text_buf *t, const char *name, const scenario_dist *d)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT:
+        put(t, "  %s: {dist: constant, value: ", name);
+        put_num(t, d->a);
+        put(t, "}\n");
+        break;
+    case DIST_UNIFORM:
+        put(t, "  %s: {dist: uniform, low: ", name);
+        put_num(t, d->a);
+        put(t, ", high: ");
+        put_num(t, d->b);
+        put(t, "}\n");
+        break;
+    case DIST_LOGNORMAL:
+        put(t, "  %s: {dist: lognormal, mu: ", name);
+        put_num(t, d->a);
+        put(t, ", sigma: ");
+        put_num(t, d->b);
+        put(t, "}\n");
+        break;
+    case DIST_LIST:
+        put(t, "  %s: ", name);
+        put_list(t, d->list, d->n, "  ");
+        break;
+    }
+}
+
+/* Double-quoted so that any path survives: YAML escapes for the few bytes that
+ * need them; everything else (UTF-8 included) is copied. */
+static void put_quoted(text_buf *t, const char *s)
+{
+    put(t, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            put(t, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            put(t, "\\x%02x", c);
+        else
+            put(t, "%c", c);
+    }
+    put(t, "\"");
+}
+
+static void put_population(text_buf *t, const scenario *s)
+{
+    put(t, "population:\n");
+    put(t, "  agents: %llu\n", (unsigned long long)s->population.agents);
+    put_dist(t, s->population.value.kind == DIST_LIST ? "values" : "value", &s->population.value);
+    if (s->population.has_budget)
+        put_dist(t, "budget", &s->population.budget);
+}
+
+static void put_mechanism(text_buf *t, const scenario *s)
+{
+    static const char *const clicks[] = {"expected", "bernoulli", "poisson"};
+    put(t, "mechanism:\n");
+    put(t, "  name: %s\n", s->mechanism.name);
+    put(t, "  slots: %u\n", (unsigned)s->mechanism.slots);
+    put(t, "  ctr: ");
+    put_list(t, s->mechanism.ctr, s->mechanism.slots, "  ");
+    put(t, "  reserve: ");
+    put_num(t, s->mechanism.reserve);
+    put(t, "\n");
+    put(t, "  clicks: %s\n", clicks[s->mechanism.clicks]);
+}
+
+static void put_groups(text_buf *t, const scenario *s)
+{
+    put(t, "agents:\n");
+    for (size_t i = 0; i < s->n_groups; i++) {
+        const scenario_group *g = &s->groups[i];
+        put(t, "  - {behaviour: %s, share: ", g->behaviour);
+        put_num(t, g->share);
+        /* factor is a shade parameter; other behaviours refuse the key. */
+        if (strcmp(g->behaviour, "shade") == 0) {
+            put(t, ", factor: ");
+            put_num(t, g->factor);
+        }
+        put(t, "}\n");
+    }
+}
+
+char *scenario_to_yaml(const scenario *s)
+{
+    text_buf t = {.cap = 4096};
+    t.buf = malloc(t.cap);
+    if (!t.buf)
+        return NULL;
+    put(&t, "# agora scenario, resolved: every key with its default filled in\n");
+    put(&t, "seed: %llu\n", (unsigned long long)s->seed);
+    put(&t, "rounds: %llu\n", (unsigned long long)s->rounds);
+    put_population(&t, s);
+    put(&t, "market:\n");
+    put(&t, "  auctions: %llu\n", (unsigned long long)s->market.auctions);
+    if (s->market.bidders_all)
+        put(&t, "  bidders: all\n");
+    else
+        put(&t, "  bidders: %llu\n", (unsigned long long)s->market.bidders);
+    put_mechanism(&t, s);
+    put_groups(&t, s);
+    put(&t, "output:\n  path: ");
+    put_quoted(&t, s->output.path);
+    put(&t, "\n  snapshot_every: %llu\n", (unsigned long long)s->output.snapshot_every);
+    put(&t, "  compress: %d\n", s->output.compress);
+    if (t.failed) {
+        free(t.buf);
+        return NULL;
+    }
+    return t.buf;
+}

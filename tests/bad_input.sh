@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Bad input end to end: every scenario in BAD_DIR, and a few bad command lines, must
+# make `agora run` exit 2 with exactly one line on stderr (the one its first line
+# announces as "# expect: <substring>"), nothing on stdout, and no file left where
+# the output would have gone (no out.h5, no temporary out.h5.*).
+#
+# usage: bad_input.sh AGORA_BINARY BAD_DIR
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 AGORA_BINARY BAD_DIR" >&2
+    exit 2
+fi
+AGORA=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+BAD_DIR=$2
+[ -x "$AGORA" ] || { echo "$AGORA: not an executable" >&2; exit 2; }
+[ -d "$BAD_DIR" ] || { echo "$BAD_DIR: not a directory" >&2; exit 2; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+TMP=$WORK/out      # where --out points; must stay empty
+SCRATCH=$WORK/scratch
+mkdir -p "$SCRATCH"
+# Singleton MPI runs as root need these, as mpirun would.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+passed=0
+failed=0
+
+# check NAME EXPECT DIR COMMAND...: runs COMMAND in DIR and judges the result.
+check() {
+    local name=$1 expect=$2 dir=$3
+    shift 3
+    rm -rf "$TMP"
+    mkdir "$TMP"
+    (cd "$dir" && timeout 120 "$@") >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
+    local rc=$? problems=()
+    [ "$rc" -eq 2 ] || problems+=("exit code $rc, expected 2")
+    local lines
+    lines=$(wc -l <"$SCRATCH/stderr")
+    if [ "$lines" -ne 1 ] || [ -n "$(tail -c1 "$SCRATCH/stderr")" ]; then
+        problems+=("stderr is not exactly one line")
+    fi
+    grep -qF -- "$expect" "$SCRATCH/stderr" || problems+=("stderr lacks: $expect")
+    [ -s "$SCRATCH/stdout" ] && problems+=("stdout is not empty")
+    local left
+    left=$(cd "$TMP" && ls -A)
+    [ -z "$left" ] || problems+=("left behind: $(echo $left)")
+    if [ ${#problems[@]} -eq 0 ]; then
+        echo "PASS $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name"
+        printf '    %s\n' "${problems[@]}"
+        sed 's/^/    stderr: /' "$SCRATCH/stderr" | head -5
+        sed 's/^/    stdout: /' "$SCRATCH/stdout" | head -5
+        failed=$((failed + 1))
+    fi
+}
+
+# --- bad scenarios -----------------------------------------------------------------
+n_files=0
+for file in "$BAD_DIR"/*.yaml; do
+    [ -e "$file" ] || continue
+    n_files=$((n_files + 1))
+    base=$(basename "$file")
+    first=$(head -n 1 "$file")
+    case $first in
+    "# expect: "?*) expect=${first#"# expect: "} ;;
+    *)
+        echo "FAIL $base"
+        echo "    first line is not '# expect: <substring>'"
+        failed=$((failed + 1))
+        continue
+        ;;
+    esac
+    check "$base" "$expect" "$BAD_DIR" "$AGORA" run "$base" --out "$TMP/out.h5"
+done
+if [ "$n_files" -eq 0 ]; then
+    echo "FAIL no scenarios in $BAD_DIR"
+    failed=$((failed + 1))
+fi
+
+# --- bad command lines, around a scenario that is fine -------------------------------
+cat >"$SCRATCH/good.yaml" <<'EOF'
+rounds: 2
+population: {agents: 8, value: {dist: uniform, low: 0, high: 1}}
+market: {auctions: 2, bidders: 3}
+mechanism: {name: gsp, ctr: [0.3, 0.2]}
+EOF
+check "cli: missing scenario file" "no_such_file.yaml: cannot read: No such file or directory" \
+    "$SCRATCH" "$AGORA" run no_such_file.yaml --out "$TMP/out.h5"
+check "cli: unknown option" "--frobnicate" \
+    "$SCRATCH" "$AGORA" run good.yaml --frobnicate --out "$TMP/out.h5"
+check "cli: --set without =" "--set rounds" \
+    "$SCRATCH" "$AGORA" run good.yaml --set rounds --out "$TMP/out.h5"
+check "cli: --set with a bad value" "--set rounds=many: rounds: expected a whole number" \
+    "$SCRATCH" "$AGORA" run good.yaml --set rounds=many --out "$TMP/out.h5"
+check "cli: --seed abc" "abc" \
+    "$SCRATCH" "$AGORA" run good.yaml --seed abc --out "$TMP/out.h5"
+check "cli: --out in a missing directory" "output.path" \
+    "$SCRATCH" "$AGORA" run good.yaml --out /nonexistent/dir/x.h5
+# The scratch directory must hold nothing but the scenario: no default-named output.
+extra=$(cd "$SCRATCH" && ls -A | grep -vx -e good.yaml -e stdout -e stderr)
+if [ -n "$extra" ]; then
+    echo "FAIL cli: files left in the working directory: $(echo $extra)"
+    failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
