@@ -34,6 +34,8 @@ typedef struct {
 } behaviour;
 
 const behaviour *behaviour_find(const char *name);
+/* The i-th registered behaviour, NULL past the last. */
+const behaviour *behaviour_at(size_t i);
 const char *behaviour_names(void); /* "truthful, shade" */
 
 #endif

@@ -2,6 +2,7 @@
  * function in its own file, add a row here and a test. */
 #include "behaviour.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Defined in truthful.c and shade.c; only this table refers to them. */
@@ -25,8 +26,20 @@ const behaviour *behaviour_find(const char *name)
     return NULL;
 }
 
-/* Kept in table order; the behaviour test checks every listed name resolves. */
+const behaviour *behaviour_at(size_t i)
+{
+    return i < sizeof behaviours / sizeof behaviours[0] ? &behaviours[i] : NULL;
+}
+
+/* In table order, built from the table so it cannot fall out of step. */
 const char *behaviour_names(void)
 {
-    return "truthful, shade";
+    static char names[256];
+    if (!names[0]) {
+        size_t used = 0;
+        for (size_t i = 0; i < sizeof behaviours / sizeof behaviours[0]; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     behaviours[i].name);
+    }
+    return names;
 }

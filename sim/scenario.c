@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "behaviour.h"
+#include "position.h"
 #include "yaml_tree.h"
 
 #define MAX_ROUNDS 1000000000ULL
@@ -22,12 +24,27 @@
 #define SHARE_TOLERANCE 1e-9
 #define KEY_MAX 256
 
-/* Kept here rather than asked of the registries, so that this library stays
- * free of the mechanism and behaviour code; registry tests check the lists agree. */
-static const char *const mechanism_names[] = {"gsp", "vcg", "gfp", NULL};
-static const char *const behaviour_names[] = {"truthful", "shade", NULL};
+#define MAX_PLUGINS 64
 static const char *const click_names[] = {"expected", "sampled", "bernoulli", "poisson", NULL};
 static const char *const dist_names[] = {"constant", "uniform", "lognormal", NULL};
+
+/* The names a scenario may use come from the registries (DESIGN.md, invariant 4):
+ * adding a mechanism or behaviour never touches the loader. */
+static void registered_mechanisms(const char *names[MAX_PLUGINS + 1])
+{
+    size_t i = 0;
+    for (const position_mechanism *m; i < MAX_PLUGINS && (m = position_mechanism_at(i)); i++)
+        names[i] = m->name;
+    names[i] = NULL;
+}
+
+static void registered_behaviours(const char *names[MAX_PLUGINS + 1])
+{
+    size_t i = 0;
+    for (const behaviour *b; i < MAX_PLUGINS && (b = behaviour_at(i)); i++)
+        names[i] = b->name;
+    names[i] = NULL;
+}
 
 typedef struct {
     scenario *s;
@@ -773,7 +790,13 @@ static agora_status read_mechanism(loader *L, const yt_node *m)
     if (st != AGORA_OK)
         return st;
     if (!name)
-        return missing(L, m, "mechanism.name", " (gsp, vcg or gfp)");
+    {
+        char hint[300];
+        snprintf(hint, sizeof hint, " (one of: %s)", position_mechanism_names());
+        return missing(L, m, "mechanism.name", hint);
+    }
+    const char *mechanism_names[MAX_PLUGINS + 1];
+    registered_mechanisms(mechanism_names);
     if ((st = read_choice(L, name, "mechanism.name", "mechanism", mechanism_names, &which)))
         return st;
     snprintf(s->mechanism.name, sizeof s->mechanism.name, "%s", mechanism_names[which]);
@@ -836,12 +859,18 @@ static agora_status read_group(loader *L, const yt_node *g, const char *key, int
     const yt_node *b = take(L, g, "behaviour", sub, &st);
     if (st != AGORA_OK)
         return st;
-    if (!b)
-        return missing(L, g, sub, " (truthful or shade)");
-    if ((st = read_choice(L, b, sub, "behaviour", behaviour_names, &which)) != AGORA_OK)
+    if (!b) {
+        char hint[300];
+        snprintf(hint, sizeof hint, " (one of: %s)", behaviour_names());
+        return missing(L, g, sub, hint);
+    }
+    const char *names[MAX_PLUGINS + 1];
+    registered_behaviours(names);
+    if ((st = read_choice(L, b, sub, "behaviour", names, &which)) != AGORA_OK)
         return st;
-    snprintf(out->behaviour, sizeof out->behaviour, "%s", behaviour_names[which]);
-    int shade = which == 1;
+    snprintf(out->behaviour, sizeof out->behaviour, "%s", names[which]);
+    /* Behaviour parameters are still read here; only shade has one. */
+    int shade = strcmp(names[which], "shade") == 0;
     if (!shade && (st = check_keys(L, g, key, keys_truthful, "; factor applies to shade only")))
         return st;
     if ((st = read_share(L, g, key, only_one, &out->share)) != AGORA_OK)

@@ -10,6 +10,7 @@
 #ifndef AGORA_POSITION_H
 #define AGORA_POSITION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -50,6 +51,9 @@ void position_run(const position_mechanism *m, const position_params *p, const d
 
 /* The registry: NULL when no mechanism has that name. */
 const position_mechanism *position_mechanism_find(const char *name);
+/* The i-th registered mechanism, NULL past the last: lets the scenario loader
+ * accept exactly the registered names. */
+const position_mechanism *position_mechanism_at(size_t i);
 /* Names, for error messages: "gsp, vcg, gfp". */
 const char *position_mechanism_names(void);
 

@@ -2,7 +2,7 @@
  * pricing function in its own file, add a row here and a test. */
 #include "position.h"
 
-#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Defined in gsp.c, vcg.c, gfp.c; declared here only, as nothing else calls
@@ -32,8 +32,20 @@ const position_mechanism *position_mechanism_find(const char *name)
     return NULL;
 }
 
-/* Kept in table order; the position test checks every listed name resolves. */
+const position_mechanism *position_mechanism_at(size_t i)
+{
+    return i < sizeof mechanisms / sizeof mechanisms[0] ? &mechanisms[i] : NULL;
+}
+
+/* In table order, built from the table so it cannot fall out of step. */
 const char *position_mechanism_names(void)
 {
-    return "gsp, vcg, gfp";
+    static char names[256];
+    if (!names[0]) {
+        size_t used = 0;
+        for (size_t i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     mechanisms[i].name);
+    }
+    return names;
 }
