@@ -10,10 +10,15 @@ double behaviour_truthful_bid(const behaviour_params *p, const agent_state *a, s
                               uint64_t round);
 double behaviour_shade_bid(const behaviour_params *p, const agent_state *a, size_t i,
                            uint64_t round);
+void behaviour_truthful_bid_many(const behaviour_params *p, const agent_state *a,
+                                 const uint32_t *index, size_t n, uint64_t round, double *out);
+void behaviour_shade_bid_many(const behaviour_params *p, const agent_state *a,
+                              const uint32_t *index, size_t n, uint64_t round, double *out);
 
 static const behaviour behaviours[] = {
-    {"truthful", "bid the per-click value", 0, behaviour_truthful_bid},
-    {"shade", "bid factor * per-click value", 0, behaviour_shade_bid},
+    {"truthful", "bid the per-click value", 0, behaviour_truthful_bid,
+     behaviour_truthful_bid_many},
+    {"shade", "bid factor * per-click value", 0, behaviour_shade_bid, behaviour_shade_bid_many},
 };
 
 const behaviour *behaviour_find(const char *name)

@@ -8,3 +8,12 @@ double behaviour_shade_bid(const behaviour_params *p, const agent_state *a, size
     (void)round;
     return p->factor * a->value[i];
 }
+
+void behaviour_shade_bid_many(const behaviour_params *p, const agent_state *a,
+                              const uint32_t *index, size_t n, uint64_t round, double *out)
+{
+    (void)round;
+    double factor = p->factor;
+    for (size_t j = 0; j < n; j++)
+        out[j] = factor * a->value[index[j]];
+}

@@ -7,10 +7,12 @@
 
 void cli_print_help(void)
 {
-    fputs("usage: agora run SCENARIO.yaml [--out FILE] [--seed N] [--set key.path=value ...] [--quiet]\n"
+    fputs("usage: agora run SCENARIO.yaml [--out FILE] [--seed N] [--set key.path=value ...]\n"
+          "                 [--quiet] [--profile]\n"
           "       agora check SCENARIO.yaml [--set ...]   validate and print the resolved scenario\n"
           "       agora --help | --version\n"
           "\n"
+          "--profile prints the seconds spent in each phase of the rounds (slowest rank).\n"
           "Runs as a plain process (1 rank) or under MPI: mpirun -n P agora run S.yaml.\n"
           "The output is the same for every P. Scenario keys: scenarios/README.md.\n"
           "Exit codes: 0 success, 2 bad input, 3 I/O failure, 4 internal error.\n",
@@ -61,6 +63,10 @@ static agora_status parse_option(int argc, char **argv, int *i, cli_args *a, ago
     agora_status st;
     if (strcmp(opt, "--quiet") == 0 || strcmp(opt, "-q") == 0) {
         a->quiet = 1;
+        return AGORA_OK;
+    }
+    if (strcmp(opt, "--profile") == 0) {
+        a->profile = 1;
         return AGORA_OK;
     }
     if (strcmp(opt, "--set") == 0) {

@@ -17,6 +17,7 @@ typedef struct {
     const char *overrides[CLI_MAX_OVERRIDES];
     size_t n_overrides;
     int quiet;
+    int profile; /* print where the time went */
     char *owned[CLI_MAX_OVERRIDES]; /* overrides this parser built (freed by cli_free) */
     size_t n_owned;
 } cli_args;

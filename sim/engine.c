@@ -1,6 +1,7 @@
 /* The round loop of a run; see engine.h. */
 #include "engine.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -22,8 +23,9 @@ typedef struct {
     double *rows;      /* rank 0: metric rows not yet written */
     uint64_t first_row; /* round of rows[0] */
     uint64_t n_rows;
-    double *bid;       /* snapshot scratch: current bid of each local agent */
+    double *scratch;   /* one derived snapshot field of the local agents */
     run_summary *summary;
+    phase_clock clock;
 } run;
 
 static agora_status check_rank_count(const run *r, agora_error *err)
@@ -47,11 +49,11 @@ static agora_status start(run *r, const char *text, agora_error *err)
     uint64_t hi = block_lo(s->population.agents, r->ranks, r->rank + 1);
     st = population_init(&r->pop, s, lo, hi - lo, err);
     if (st == AGORA_OK)
-        st = market_init(&r->market, s, &r->pop, r->comm, err);
+        st = market_init(&r->market, s, &r->pop, &r->clock, r->comm, err);
     if (st == AGORA_OK) {
-        r->bid = malloc((hi - lo) * sizeof *r->bid);
+        r->scratch = malloc((hi - lo) * sizeof *r->scratch);
         r->rows = malloc(OUTPUT_METRIC_BATCH * METRIC_COUNT * sizeof *r->rows);
-        if (!r->bid || !r->rows)
+        if (!r->scratch || !r->rows)
             st = agora_fail(err, AGORA_EINTERNAL, "out of memory");
     }
     st = agree(st, err, r->comm);
@@ -83,14 +85,51 @@ static void record_row(run *r, const fixed_sum total[METRIC_SUMMED])
     r->summary->clicks += row[METRIC_CLICKS];
 }
 
+/* The data of one snapshot field: a state array, or a derived one in scratch. */
+static const double *field_data(run *r, agent_field f, uint64_t t)
+{
+    const agent_state *a = &r->pop.state;
+    double *x = r->scratch;
+    switch (f) {
+    case FIELD_VALUE:
+        return a->value;
+    case FIELD_SPEND:
+        return a->spend;
+    case FIELD_CLICKS:
+        return a->clicks;
+    case FIELD_BUDGET_LEFT:
+        if (a->budget_left)
+            return a->budget_left;
+        for (size_t i = 0; i < a->n; i++)
+            x[i] = INFINITY;
+        return x;
+    case FIELD_BID:
+        for (size_t i = 0; i < a->n; i++)
+            x[i] = population_bid(&r->pop, i, t + 1);
+        return x;
+    case FIELD_UTILITY:
+        for (size_t i = 0; i < a->n; i++)
+            x[i] = a->value[i] * a->clicks[i] - a->spend[i];
+        return x;
+    case FIELD_COUNT:
+        break;
+    }
+    return NULL;
+}
+
 static agora_status snapshot(run *r, uint64_t t, agora_error *err)
 {
     uint64_t every = r->s->output.snapshot_every;
     if (every == 0 || (t + 1) % every != 0)
         return AGORA_OK;
-    for (size_t i = 0; i < r->pop.state.n; i++)
-        r->bid[i] = population_bid(&r->pop, i, t + 1);
-    agora_status st = output_write_snapshot(r->out, (t + 1) / every - 1, t, &r->pop, r->bid, err);
+    uint64_t index = (t + 1) / every - 1;
+    const agent_state *a = &r->pop.state;
+    agora_status st = AGORA_OK;
+    for (int f = 0; f < FIELD_COUNT && st == AGORA_OK; f++)
+        st = output_write_field(r->out, (agent_field)f, index, a->first_id, a->n,
+                                field_data(r, (agent_field)f, t), err);
+    if (st == AGORA_OK)
+        st = output_write_snapshot_round(r->out, index, t, err);
     return agree(st, err, r->comm);
 }
 
@@ -109,10 +148,12 @@ static agora_status play(run *r, const run_options *opt, agora_error *err)
         if (r->rank == 0)
             record_row(r, total);
         r->n_rows++;
+        phase_end(&r->clock, PHASE_REDUCE);
         if (r->n_rows == OUTPUT_METRIC_BATCH || t + 1 == s->rounds)
             st = flush_metrics(r, err);
         if (st == AGORA_OK)
             st = snapshot(r, t, err);
+        phase_end(&r->clock, PHASE_WRITE);
         if (st != AGORA_OK)
             return st;
         progress_update(&bar, t + 1);
@@ -135,7 +176,7 @@ static void release(run *r)
 {
     market_free(&r->market);
     population_free(&r->pop);
-    free(r->bid);
+    free(r->scratch);
     free(r->rows);
 }
 
@@ -150,12 +191,12 @@ agora_status engine_run(const scenario *s, const char *scenario_text, const run_
     r.summary = summary;
     MPI_Comm_rank(comm, &r.rank);
     MPI_Comm_size(comm, &r.ranks);
-    double t0 = progress_now();
+    double t0 = phase_now();
     agora_status st = start(&r, scenario_text, err);
-    double t1 = progress_now();
+    double t1 = phase_now();
     if (st == AGORA_OK)
         st = play(&r, opt, err);
-    double t2 = progress_now();
+    double t2 = phase_now();
     summary->rounds = s->rounds;
     summary->loop_seconds = t2 - t1;
     summary->bid_evaluations = (double)s->market.auctions * (double)s->market.bidders * (double)s->rounds;
@@ -168,8 +209,9 @@ agora_status engine_run(const scenario *s, const char *scenario_text, const run_
             *err = close_err;
         }
     }
-    summary->wall_seconds = progress_now() - t0;
+    summary->wall_seconds = phase_now() - t0;
     release(&r);
     summary->peak_rss_bytes = peak_rss_max(comm);
+    MPI_Reduce(r.clock.seconds, summary->phase_seconds, PHASE_COUNT, MPI_DOUBLE, MPI_MAX, 0, comm);
     return st;
 }

@@ -6,6 +6,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "phase_clock.h"
 #include "scenario.h"
 #include "status.h"
 
@@ -20,6 +21,7 @@ typedef struct {
     double loop_seconds;             /* the rounds alone */
     double bid_evaluations;          /* auctions x bidders x rounds */
     double peak_rss_bytes;           /* largest peak resident memory of any rank */
+    double phase_seconds[PHASE_COUNT]; /* per phase, the slowest rank's */
 } run_summary;
 
 agora_status engine_run(const scenario *s, const char *scenario_text, const run_options *opt,

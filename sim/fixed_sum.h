@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define FIXED_FRAC_BITS 40
+#define FIXED_SCALE 0x1p40 /* 2^FIXED_FRAC_BITS */
 
 typedef struct {
     __extension__ __int128 v;

@@ -55,6 +55,17 @@ static void print_summary(const scenario *s, const run_summary *r, int ranks)
     printf("  output    %s\n", s->output.path);
 }
 
+static void print_profile(const run_summary *r)
+{
+    double total = 0.0;
+    for (int p = 0; p < PHASE_COUNT; p++)
+        total += r->phase_seconds[p];
+    printf("  profile   phase       seconds   share (slowest rank per phase)\n");
+    for (int p = 0; p < PHASE_COUNT; p++)
+        printf("            %-10s %8.3f %6.1f%%\n", phase_names[p], r->phase_seconds[p],
+               total > 0 ? 100.0 * r->phase_seconds[p] / total : 0.0);
+}
+
 static agora_status execute(const cli_args *args, int rank, int ranks, agora_error *err)
 {
     char *text = NULL;
@@ -77,6 +88,8 @@ static agora_status execute(const cli_args *args, int rank, int ranks, agora_err
         st = engine_run(&s, resolved, &opt, MPI_COMM_WORLD, &summary, err);
         if (st == AGORA_OK && rank == 0 && !args->quiet)
             print_summary(&s, &summary, ranks);
+        if (st == AGORA_OK && rank == 0 && args->profile)
+            print_profile(&summary);
     }
     free(resolved);
     free(text);

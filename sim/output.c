@@ -17,16 +17,6 @@
 #define AGENT_CHUNK ((hsize_t)1 << 17)
 #define METRIC_CHUNK ((hsize_t)OUTPUT_METRIC_BATCH)
 
-typedef enum {
-    FIELD_VALUE,
-    FIELD_BID,
-    FIELD_SPEND,
-    FIELD_UTILITY,
-    FIELD_BUDGET_LEFT,
-    FIELD_CLICKS,
-    FIELD_COUNT
-} agent_field;
-
 static const struct {
     const char *name, *units, *description;
 } field_table[FIELD_COUNT] = {
@@ -34,7 +24,7 @@ static const struct {
     [FIELD_BID] = {"bid", "value units per click",
                    "the per-click bid the agent would place next round (0 once its budget is spent)"},
     [FIELD_SPEND] = {"spend", "value units", "total charged to the agent so far"},
-    [FIELD_UTILITY] = {"utility", "value units", "sum of value * clicks - charges so far"},
+    [FIELD_UTILITY] = {"utility", "value units", "value * clicks - spend: what the agent gained so far"},
     [FIELD_BUDGET_LEFT] = {"budget_left", "value units",
                            "remaining budget (+inf for agents without a budget)"},
     [FIELD_CLICKS] = {"clicks", "clicks", "clicks received so far"},
@@ -261,20 +251,18 @@ agora_status output_write_population(output *o, const population *p, agora_error
     return AGORA_OK;
 }
 
-agora_status output_write_snapshot(output *o, uint64_t index, uint64_t round,
-                                   const population *p, const double *bid, agora_error *err)
+agora_status output_write_field(output *o, agent_field f, uint64_t index, uint64_t first_id,
+                                size_t n, const double *data, agora_error *err)
 {
-    const agent_state *a = &p->state;
-    const double *data[FIELD_COUNT] = {
-        [FIELD_VALUE] = a->value,     [FIELD_BID] = bid,
-        [FIELD_SPEND] = a->spend,     [FIELD_UTILITY] = a->utility,
-        [FIELD_BUDGET_LEFT] = a->budget_left, [FIELD_CLICKS] = a->clicks,
-    };
-    for (int f = 0; f < FIELD_COUNT; f++)
-        if (write_block(o, o->field[f], H5T_NATIVE_DOUBLE, (int64_t)index, a->first_id, a->n,
-                        data[f]) < 0)
-            return agora_fail(err, AGORA_EIO, "%s: cannot write /agents/%s", o->tmp_path,
-                              field_table[f].name);
+    if (write_block(o, o->field[f], H5T_NATIVE_DOUBLE, (int64_t)index, first_id, n, data) < 0)
+        return agora_fail(err, AGORA_EIO, "%s: cannot write /agents/%s", o->tmp_path,
+                          field_table[f].name);
+    return AGORA_OK;
+}
+
+agora_status output_write_snapshot_round(output *o, uint64_t index, uint64_t round,
+                                         agora_error *err)
+{
     if (write_block(o, o->snapshot_round, H5T_NATIVE_UINT64, -1, index, o->rank == 0 ? 1 : 0,
                     &round) < 0)
         return agora_fail(err, AGORA_EIO, "%s: cannot write /agents/round", o->tmp_path);

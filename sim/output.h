@@ -21,6 +21,17 @@
 
 typedef struct output output;
 
+/* The per-agent fields of a snapshot, /agents/<name>. */
+typedef enum {
+    FIELD_VALUE,
+    FIELD_BID,
+    FIELD_SPEND,
+    FIELD_UTILITY,
+    FIELD_BUDGET_LEFT,
+    FIELD_CLICKS,
+    FIELD_COUNT
+} agent_field;
+
 /* Creates the temporary file with every group and dataset and the start-up
  * attributes. Collective. `scenario_text` is the resolved YAML. */
 agora_status output_open(output **o, const scenario *s, const char *scenario_text,
@@ -29,10 +40,14 @@ agora_status output_open(output **o, const scenario *s, const char *scenario_tex
 /* Writes /population/group for this rank's agents. Collective. */
 agora_status output_write_population(output *o, const population *p, agora_error *err);
 
-/* Writes snapshot `index` (taken after round `round`) of this rank's agents;
- * bid[i] is agent i's current bid. Collective. */
-agora_status output_write_snapshot(output *o, uint64_t index, uint64_t round,
-                                   const population *p, const double *bid, agora_error *err);
+/* Writes one field of snapshot `index` for this rank's agents [first_id,
+ * first_id + n): one field at a time, so the caller needs one scratch array for
+ * derived fields. Collective. */
+agora_status output_write_field(output *o, agent_field f, uint64_t index, uint64_t first_id,
+                                size_t n, const double *data, agora_error *err);
+/* Records that snapshot `index` was taken after round `round`. Collective. */
+agora_status output_write_snapshot_round(output *o, uint64_t index, uint64_t round,
+                                         agora_error *err);
 
 /* Writes metric rows [first, first + n), n <= OUTPUT_METRIC_BATCH, from rows (row-major, METRIC_COUNT per
  * row), which only rank 0 needs to hold. Collective. */

@@ -31,19 +31,20 @@ uint8_t population_group_of(const scenario *s, uint64_t id)
     return (uint8_t)(s->n_groups - 1);
 }
 
-static agora_status alloc_state(agent_state *a, uint64_t first_id, size_t n, agora_error *err)
+static agora_status alloc_state(agent_state *a, uint64_t first_id, size_t n, int budgeted,
+                                agora_error *err)
 {
     memset(a, 0, sizeof *a);
     a->first_id = first_id;
     a->n = n;
     size_t m = n ? n : 1;
     a->value = malloc(m * sizeof(double));
-    a->budget_left = malloc(m * sizeof(double));
     a->spend = calloc(m, sizeof(double));
-    a->utility = calloc(m, sizeof(double));
     a->clicks = calloc(m, sizeof(double));
     a->group = malloc(m);
-    if (!a->value || !a->budget_left || !a->spend || !a->utility || !a->clicks || !a->group)
+    if (budgeted)
+        a->budget_left = malloc(m * sizeof(double));
+    if (!a->value || !a->spend || !a->clicks || !a->group || (budgeted && !a->budget_left))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu agents", n);
     return AGORA_OK;
 }
@@ -52,7 +53,7 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
                              agora_error *err)
 {
     memset(p, 0, sizeof *p);
-    agora_status st = alloc_state(&p->state, first_id, (size_t)n, err);
+    agora_status st = alloc_state(&p->state, first_id, (size_t)n, s->population.has_budget, err);
     if (st != AGORA_OK)
         return st;
     p->n_groups = s->n_groups;
@@ -76,8 +77,6 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
         if (p->budgeted) {
             pcg32 gb = rng_stream(s->seed, RNG_BUDGET, id, 0);
             p->state.budget_left[i] = dist_draw(&s->population.budget, &gb, id);
-        } else {
-            p->state.budget_left[i] = INFINITY;
         }
         p->state.group[i] = population_group_of(s, id);
     }
@@ -90,7 +89,6 @@ void population_free(population *p)
     free(a->value);
     free(a->budget_left);
     free(a->spend);
-    free(a->utility);
     free(a->clicks);
     free(a->group);
     free(p->behaviours);
@@ -100,11 +98,32 @@ void population_free(population *p)
 
 double population_bid(const population *p, size_t i, uint64_t round)
 {
-    if (!(p->state.budget_left[i] > 0.0))
+    if (p->budgeted && !(p->state.budget_left[i] > 0.0))
         return 0.0;
     uint8_t k = p->state.group[i];
     double bid = p->behaviours[k]->bid(&p->params[k], &p->state, i, round);
     if (!(bid > 0.0) || !isfinite(bid))
         return 0.0;
     return bid;
+}
+
+void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
+                     double *out)
+{
+    const behaviour *only = p->n_groups == 1 ? p->behaviours[0] : NULL;
+    if (!only || !only->bid_many) {
+        for (size_t j = 0; j < n; j++)
+            out[j] = population_bid(p, index[j], round);
+        return;
+    }
+    /* One behaviour for everyone: a tight gather the CPU can overlap, then the
+     * same rules as population_bid. */
+    only->bid_many(&p->params[0], &p->state, index, n, round, out);
+    for (size_t j = 0; j < n; j++)
+        if (!(out[j] > 0.0) || !isfinite(out[j]))
+            out[j] = 0.0;
+    if (p->budgeted)
+        for (size_t j = 0; j < n; j++)
+            if (!(p->state.budget_left[index[j]] > 0.0))
+                out[j] = 0.0;
 }

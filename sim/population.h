@@ -1,6 +1,7 @@
 /* The agents a rank owns: their structure-of-arrays state, drawn at start-up from
  * keyed streams (so agent i gets the same value and budget at any rank count), and
- * their behaviour groups. 41 bytes per agent: five doubles and a group byte. */
+ * their behaviour groups. 25 bytes per agent (value, spend, clicks, group), 33
+ * with budgets (budget_left). */
 #ifndef AGORA_POPULATION_H
 #define AGORA_POPULATION_H
 
@@ -29,6 +30,10 @@ void population_free(population *p);
 /* Per-click bid of local agent i in `round`: its behaviour's bid, or 0 once the
  * budget is spent or when the bid is not a positive finite number. */
 double population_bid(const population *p, size_t i, uint64_t round);
+/* out[j] = population_bid(p, index[j], round) for n requests, batched: the
+ * round's hot path on the owner side. */
+void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
+                     double *out);
 
 /* One value from a configured distribution, for agent `id`. */
 double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id);

@@ -1,22 +1,16 @@
 /* Progress reporting; see progress.h. */
 #include "progress.h"
 
-#include <time.h>
 #include <unistd.h>
 
-double progress_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "phase_clock.h"
 
 void progress_start(progress *p, FILE *out, uint64_t rounds)
 {
     p->out = out;
     p->tty = out ? isatty(fileno(out)) : 0;
     p->rounds = rounds;
-    p->start = p->last_draw = progress_now();
+    p->start = p->last_draw = phase_now();
     p->last_decile = 0;
 }
 
@@ -35,7 +29,7 @@ void progress_update(progress *p, uint64_t done)
 {
     if (!p->out || p->rounds == 0)
         return;
-    double now = progress_now();
+    double now = phase_now();
     if (p->tty) {
         /* Redrawing more than a few times a second only costs time. */
         if (now - p->last_draw >= 0.25 || done == p->rounds) {

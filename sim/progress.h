@@ -14,7 +14,6 @@ typedef struct {
     int last_decile;
 } progress;
 
-double progress_now(void); /* monotonic seconds */
 void progress_start(progress *p, FILE *out, uint64_t rounds);
 void progress_update(progress *p, uint64_t done);
 void progress_finish(progress *p);

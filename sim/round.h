@@ -10,15 +10,20 @@
 #include "exchange.h"
 #include "fixed_sum.h"
 #include "metrics.h"
+#include "phase_clock.h"
 #include "population.h"
 #include "position.h"
 #include "scenario.h"
 
-/* What an auction sends back to an owner for one request. */
+/* What an auction sends back to an owner for one of its winning requests. Only
+ * winners travel (about slots/bidders of the requests). `request` is the
+ * request's position within the block this rank sent to that owner. */
 typedef struct {
     double clicks;
     double payment; /* price per click * clicks, before the budget cap */
-} bid_outcome;
+    uint32_t request;
+    uint32_t unused;
+} win_outcome;
 
 typedef struct {
     const scenario *s;
@@ -28,28 +33,36 @@ typedef struct {
     uint32_t bidders;
     const position_mechanism *mechanism;
     position_params params;
-    exchange_plan plan;
+    exchange_plan plan;    /* requests out, bids back */
+    exchange_plan winners; /* outcomes of winning requests out */
     MPI_Datatype outcome_type;
+    uint64_t *agent_lo;    /* [ranks + 1] first agent id of each rank */
+    double owner_scale;    /* ranks / agents: estimates an id's owner without dividing */
     size_t exhausted; /* local agents with a spent budget */
+    phase_clock *clock;
 
     /* Per-round buffers, sized once at init. */
     uint32_t *participant; /* [auctions * bidders] global agent ids */
     int *owner;            /* owner rank of each participant */
+    uint32_t *local;       /* each participant's index at its owner */
     uint32_t *send_index;  /* local index at the owner, packed by destination */
     double *send_bid;      /* bids as they come back, packed by destination */
-    bid_outcome *send_outcome;
+    int *win_owner;        /* [auctions * slots] owner of each winner, auction order */
+    win_outcome *win_staged, *win_send;
     uint32_t *recv_index; /* requests this rank answers */
     double *recv_bid;
-    bid_outcome *recv_outcome;
     size_t recv_capacity;
+    win_outcome *win_recv;
+    size_t win_recv_capacity;
     /* One auction's scratch. */
     double *bids;
     uint32_t *sample_scratch, *order, *winner;
     double *price;
 } market;
 
-agora_status market_init(market *m, const scenario *s, population *pop, MPI_Comm comm,
-                         agora_error *err);
+/* `clock` receives the time of each phase of every round. */
+agora_status market_init(market *m, const scenario *s, population *pop, phase_clock *clock,
+                         MPI_Comm comm, agora_error *err);
 void market_free(market *m);
 
 /* Runs round t. sums[] receives this rank's partial sums of the summed metrics. */

@@ -8,12 +8,12 @@
 
 enum { N = 4 };
 static double value[N] = {0.0, 1.0, 2.5, 1e6};
-static double budget_left[N], spend[N], utility[N], clicks[N];
+static double budget_left[N], spend[N], clicks[N];
 static uint8_t group[N];
 
 static agent_state agents(void)
 {
-    agent_state a = {1000, N, value, budget_left, spend, utility, clicks, group};
+    agent_state a = {1000, N, value, budget_left, spend, clicks, group};
     return a;
 }
 
@@ -42,6 +42,26 @@ START_TEST(test_shade_bids_fraction)
         behaviour_params p = {factors[f]};
         for (size_t i = 0; i < N; i++)
             ck_assert_double_eq(b->bid(&p, &a, i, 7), factors[f] * value[i]);
+    }
+}
+END_TEST
+
+/* bid_many must give exactly what bid gives, request by request, in any order
+ * and with repeats (an agent can be asked in several auctions of a round). */
+START_TEST(test_bid_many_matches_bid)
+{
+    agent_state a = agents();
+    static const uint32_t index[] = {3, 0, 2, 2, 1, 3};
+    enum { M = sizeof index / sizeof index[0] };
+    static const char *const names[] = {"truthful", "shade"};
+    behaviour_params p = {0.3};
+    for (int k = 0; k < 2; k++) {
+        const behaviour *b = behaviour_find(names[k]);
+        ck_assert_ptr_nonnull(b->bid_many);
+        double out[M];
+        b->bid_many(&p, &a, index, M, 9, out);
+        for (int j = 0; j < M; j++)
+            ck_assert_double_eq(out[j], b->bid(&p, &a, index[j], 9));
     }
 }
 END_TEST
@@ -84,6 +104,7 @@ static Suite *behaviour_suite(void)
     TCase *tc = tcase_create("behaviours");
     tcase_add_test(tc, test_truthful_bids_value);
     tcase_add_test(tc, test_shade_bids_fraction);
+    tcase_add_test(tc, test_bid_many_matches_bid);
     tcase_add_test(tc, test_behaviour_does_not_touch_state);
     tcase_add_test(tc, test_registry);
     suite_add_tcase(s, tc);
