@@ -4,6 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh run
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DAGORA_TESTS=OFF > /dev/null
-cmake --build build --target agora -j "$(nproc)" > /dev/null
-scripts/mpirun.sh -n 2 build/agora run scenarios/default.yaml "$@"
+# Its own build directory: the test build (build/) is configured differently.
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DAGORA_TESTS=OFF > /dev/null
+cmake --build build-release --target agora -j "$(nproc)" > /dev/null
+scripts/mpirun.sh -n 2 build-release/agora run scenarios/default.yaml "$@"

@@ -721,7 +721,7 @@ static agora_status read_ctr_geometric(loader *L, const yt_node *ctr, const yt_n
                                        uint64_t slots)
 {
     static const char *const keys[] = {"first", "decay", NULL};
-    double first, decay;
+    double first = 0.0, decay = 0.0;
     agora_status st = check_keys(L, ctr, "mechanism.ctr", keys, NULL);
     if (st == AGORA_OK)
         st = read_param(L, ctr, "first", "mechanism.ctr", &first);
