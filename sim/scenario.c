@@ -954,12 +954,14 @@ static void default_output_path(const char *source, char *buf, size_t size)
 static agora_status check_output_dir(loader *L, const yt_node *n)
 {
     const char *path = L->s->output.path;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return fail_at(L, n, "output.path", "%s is a directory; name a file in it", path);
     const char *slash = strrchr(path, '/');
     if (!slash)
         return AGORA_OK;
     char dir[SCENARIO_PATH_MAX];
     snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    struct stat st;
     if (stat(dir, &st) != 0)
         return fail_at(L, n, "output.path", "cannot use directory %s: %s", dir, strerror(errno));
     if (!S_ISDIR(st.st_mode))

@@ -4,13 +4,14 @@
 # announces as "# expect: <substring>"), nothing on stdout, and no file left where
 # the output would have gone (no out.h5, no temporary out.h5.*).
 #
-# usage: bad_input.sh AGORA_BINARY BAD_DIR
+# usage: bad_input.sh AGORA_BINARY BAD_DIR [MPIEXEC]
 set -u
 
-if [ $# -ne 2 ]; then
-    echo "usage: $0 AGORA_BINARY BAD_DIR" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: $0 AGORA_BINARY BAD_DIR [MPIEXEC]" >&2
     exit 2
 fi
+MPIEXEC=${3:-}
 AGORA=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BAD_DIR=$2
 [ -x "$AGORA" ] || { echo "$AGORA: not an executable" >&2; exit 2; }
@@ -100,6 +101,32 @@ check "cli: --seed abc" "abc" \
     "$SCRATCH" "$AGORA" run good.yaml --seed abc --out "$TMP/out.h5"
 check "cli: --out in a missing directory" "output.path" \
     "$SCRATCH" "$AGORA" run good.yaml --out /nonexistent/dir/x.h5
+check "cli: --out is a directory" "output.path: $TMP is a directory" \
+    "$SCRATCH" "$AGORA" run good.yaml --out "$TMP"
+check "cli: --out under a file" "output.path: $SCRATCH/good.yaml is not a directory" \
+    "$SCRATCH" "$AGORA" run good.yaml --out "$SCRATCH/good.yaml/x.h5"
+check "cli: --out cannot be created" "output.path: cannot create '/proc/x.h5.tmp-" \
+    "$SCRATCH" "$AGORA" run good.yaml --out /proc/x.h5
+
+# More ranks than agents: mpirun adds its own notice that a rank exited non-zero,
+# so here the one line must be agora's and come once, whatever mpirun adds.
+if [ -n "$MPIEXEC" ]; then
+    rm -rf "$TMP" && mkdir "$TMP"
+    (cd "$SCRATCH" && timeout 120 "$MPIEXEC" --allow-run-as-root --oversubscribe -n 9 "$AGORA" \
+        run good.yaml --out "$TMP/out.h5") >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
+    rc=$?
+    want="good.yaml:2:22: population.agents: 8 agents cannot be spread over 9 ranks"
+    if [ "$rc" -ne 0 ] && [ "$(grep -cF -- "$want" "$SCRATCH/stderr")" = 1 ] &&
+       [ ! -s "$SCRATCH/stdout" ] && [ -z "$(ls -A "$TMP")" ]; then
+        echo "PASS mpirun: more ranks than agents"
+        passed=$((passed + 1))
+    else
+        echo "FAIL mpirun: more ranks than agents (exit $rc)"
+        sed 's/^/    stderr: /' "$SCRATCH/stderr" | head -5
+        failed=$((failed + 1))
+    fi
+fi
+
 # The scratch directory must hold nothing but the scenario: no default-named output.
 extra=$(cd "$SCRATCH" && ls -A | grep -vx -e good.yaml -e stdout -e stderr)
 if [ -n "$extra" ]; then

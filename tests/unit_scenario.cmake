@@ -7,4 +7,4 @@ set_tests_properties(scenario_unit PROPERTIES WORKING_DIRECTORY ${CMAKE_CURRENT_
 
 add_test(NAME bad_input
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bad_input.sh $<TARGET_FILE:agora>
-                 ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/bad)
+                 ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/bad ${MPIEXEC_EXECUTABLE})
