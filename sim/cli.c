@@ -8,14 +8,19 @@
 void cli_print_help(void)
 {
     fputs("usage: agora run SCENARIO.yaml [--out FILE] [--seed N] [--set key.path=value ...]\n"
-          "                 [--quiet] [--profile]\n"
+          "                 [--quiet] [--profile] [--resume CHECKPOINT]\n"
           "       agora check SCENARIO.yaml [--set ...]   validate and print the resolved scenario\n"
+          "       agora diff A.h5 B.h5   first round where two runs differ (exit 1 if they do)\n"
           "       agora --help | --version\n"
           "\n"
           "--profile prints the seconds spent in each phase of the rounds (slowest rank).\n"
           "Runs as a plain process (1 rank) or under MPI: mpirun -n P agora run S.yaml.\n"
           "The output is the same for every P. Scenario keys: scenarios/README.md.\n"
-          "Exit codes: 0 success, 2 bad input, 3 I/O failure, 4 internal error.\n",
+          "On SIGUSR1 or SIGTERM a run finishes its round, writes a checkpoint\n"
+          "(output.checkpoint) and exits 75; --resume CHECKPOINT continues it, on any\n"
+          "number of ranks. --stop-after N does the same after round N (for tests).\n"
+          "Exit codes: 0 success, 1 diff found a difference, 2 bad input, 3 I/O failure,\n"
+          "4 internal error, 75 stopped at a checkpoint.\n",
           stdout);
 }
 
@@ -69,6 +74,17 @@ static agora_status parse_option(int argc, char **argv, int *i, cli_args *a, ago
         a->profile = 1;
         return AGORA_OK;
     }
+    if (strcmp(opt, "--resume") == 0)
+        return option_value(argc, argv, i, &a->resume, err);
+    if (strcmp(opt, "--stop-after") == 0) {
+        if ((st = option_value(argc, argv, i, &value, err)) != AGORA_OK)
+            return st;
+        char *end;
+        a->stop_after = strtoull(value, &end, 10);
+        if (*value < '0' || *value > '9' || *end || a->stop_after == 0)
+            return agora_fail(err, AGORA_EINPUT, "agora: --stop-after needs a round count > 0");
+        return AGORA_OK;
+    }
     if (strcmp(opt, "--set") == 0) {
         if ((st = option_value(argc, argv, i, &value, err)) != AGORA_OK)
             return st;
@@ -111,6 +127,8 @@ agora_status cli_parse(int argc, char **argv, cli_args *a, agora_error *err)
         a->command = CLI_RUN;
     else if (strcmp(cmd, "check") == 0)
         a->command = CLI_CHECK;
+    else if (strcmp(cmd, "diff") == 0)
+        a->command = CLI_DIFF;
     else
         return agora_fail(err, AGORA_EINPUT, "agora: unknown command '%s' (see agora --help)", cmd);
     for (int i = 2; i < argc; i++) {
@@ -120,10 +138,14 @@ agora_status cli_parse(int argc, char **argv, cli_args *a, agora_error *err)
                 return st;
         } else if (!a->scenario_path) {
             a->scenario_path = argv[i];
+        } else if (a->command == CLI_DIFF && !a->second_path) {
+            a->second_path = argv[i];
         } else {
             return agora_fail(err, AGORA_EINPUT, "agora: unexpected argument '%s'", argv[i]);
         }
     }
+    if (a->command == CLI_DIFF && !a->second_path)
+        return agora_fail(err, AGORA_EINPUT, "agora diff: needs two output files");
     if (!a->scenario_path)
         return agora_fail(err, AGORA_EINPUT, "agora %s: no scenario file given", cmd);
     return AGORA_OK;

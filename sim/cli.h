@@ -6,13 +6,16 @@
 
 #include "status.h"
 
-typedef enum { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_CHECK, CLI_DIFF, CLI_HELP, CLI_VERSION } cli_command;
 
 #define CLI_MAX_OVERRIDES 256
 
 typedef struct {
     cli_command command;
     const char *scenario_path;
+    const char *second_path; /* diff: the other run */
+    const char *resume;      /* --resume CHECKPOINT */
+    unsigned long long stop_after; /* --stop-after N: act as if signalled after round N */
     /* --set k=v, --seed N and --out F, in command-line order, as "k=v" strings. */
     const char *overrides[CLI_MAX_OVERRIDES];
     size_t n_overrides;

@@ -2,10 +2,12 @@
 #include "engine.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
+#include "checkpoint.h"
 #include "collective.h"
 #include "output.h"
 #include "partition.h"
@@ -15,15 +17,21 @@
 
 typedef struct {
     const scenario *s;
+    const char *text; /* resolved scenario */
+    const run_options *opt;
     MPI_Comm comm;
     int rank, ranks;
     population pop;
     market market;
     output *out;
-    double *rows;      /* rank 0: metric rows not yet written */
+    uint64_t first_round;
+    double *rows;       /* rank 0: metric rows not yet written */
+    uint64_t *digests;  /* rank 0: their state digests */
     uint64_t first_row; /* round of rows[0] */
     uint64_t n_rows;
-    double *scratch;   /* one derived snapshot field of the local agents */
+    uint64_t digest;    /* state digest over all ranks after the last round */
+    int checkpoints;    /* written by this process */
+    double *scratch;    /* one derived snapshot field of the local agents */
     run_summary *summary;
     phase_clock clock;
 } run;
@@ -39,27 +47,42 @@ static agora_status check_rank_count(const run *r, agora_error *err)
     return AGORA_OK;
 }
 
-static agora_status start(run *r, const char *text, agora_error *err)
+/* The population, from the scenario's streams, then, when resuming, its
+ * mutable state from the checkpoint. */
+static agora_status build_population(run *r, agora_error *err)
 {
     const scenario *s = r->s;
-    agora_status st = check_rank_count(r, err);
-    if (st != AGORA_OK)
-        return st; /* the same on every rank: no agreement needed */
     uint64_t lo = block_lo(s->population.agents, r->ranks, r->rank);
     uint64_t hi = block_lo(s->population.agents, r->ranks, r->rank + 1);
-    st = population_init(&r->pop, s, lo, hi - lo, err);
-    if (st == AGORA_OK)
-        st = market_init(&r->market, s, &r->pop, &r->clock, r->comm, err);
+    agora_status st = population_init(&r->pop, s, lo, hi - lo, err);
     if (st == AGORA_OK) {
-        r->scratch = malloc((hi - lo) * sizeof *r->scratch);
+        r->scratch = malloc((hi - lo ? hi - lo : 1) * sizeof *r->scratch);
         r->rows = malloc(OUTPUT_METRIC_BATCH * METRIC_COUNT * sizeof *r->rows);
-        if (!r->scratch || !r->rows)
+        r->digests = malloc(OUTPUT_METRIC_BATCH * sizeof *r->digests);
+        if (!r->scratch || !r->rows || !r->digests)
             st = agora_fail(err, AGORA_EINTERNAL, "out of memory");
     }
     st = agree(st, err, r->comm);
+    if (st != AGORA_OK || !r->opt->resume)
+        return st;
+    return checkpoint_read(r->opt->resume, r->text, &r->pop, s->population.agents,
+                           &r->first_round, &r->digest, r->comm, err);
+}
+
+static agora_status start(run *r, agora_error *err)
+{
+    agora_status st = check_rank_count(r, err);
+    if (st != AGORA_OK)
+        return st; /* the same on every rank: no agreement needed */
+    st = build_population(r, err);
+    if (st == AGORA_OK)
+        st = agree(market_init(&r->market, r->s, &r->pop, &r->clock, r->comm, err), err, r->comm);
     if (st != AGORA_OK)
         return st;
-    st = agree(output_open(&r->out, s, text, r->comm, err), err, r->comm);
+    r->first_row = r->first_round;
+    if (r->opt->resume)
+        return agree(output_reopen(&r->out, r->s, r->comm, err), err, r->comm);
+    st = agree(output_open(&r->out, r->s, r->text, r->comm, err), err, r->comm);
     if (st != AGORA_OK)
         return st;
     return agree(output_write_population(r->out, &r->pop, err), err, r->comm);
@@ -67,22 +90,36 @@ static agora_status start(run *r, const char *text, agora_error *err)
 
 static agora_status flush_metrics(run *r, agora_error *err)
 {
-    agora_status st = output_write_metrics(r->out, r->first_row, r->n_rows, r->rows, err);
+    if (r->n_rows == 0)
+        return AGORA_OK;
+    agora_status st =
+        output_write_metrics(r->out, r->first_row, r->n_rows, r->rows, r->digests, err);
     r->first_row += r->n_rows;
     r->n_rows = 0;
     return agree(st, err, r->comm);
 }
 
-/* Rank 0 turns the round's exact totals into a metric row. */
-static void record_row(run *r, const fixed_sum total[METRIC_SUMMED])
+/* Totals of the round over all ranks: exact sums to rank 0, the state digest
+ * to every rank (a checkpoint records it). */
+static agora_status reduce_round(run *r, const fixed_sum local[METRIC_SUMMED], agora_error *err)
 {
-    double *row = r->rows + r->n_rows * METRIC_COUNT;
-    for (int k = 0; k < METRIC_SUMMED; k++)
-        row[k] = fixed_value(total[k]);
-    metrics_derive(row);
-    r->summary->welfare += row[METRIC_WELFARE];
-    r->summary->revenue += row[METRIC_REVENUE];
-    r->summary->clicks += row[METRIC_CLICKS];
+    fixed_sum total[METRIC_SUMMED];
+    agora_status st = reduce_fixed_sums(local, total, METRIC_SUMMED, r->comm, err);
+    if (st != AGORA_OK)
+        return st;
+    MPI_Allreduce(&r->market.digest, &r->digest, 1, MPI_UINT64_T, MPI_SUM, r->comm);
+    if (r->rank == 0) {
+        double *row = r->rows + r->n_rows * METRIC_COUNT;
+        for (int k = 0; k < METRIC_SUMMED; k++)
+            row[k] = fixed_value(total[k]);
+        metrics_derive(row);
+        r->digests[r->n_rows] = r->digest;
+        r->summary->welfare += row[METRIC_WELFARE];
+        r->summary->revenue += row[METRIC_REVENUE];
+        r->summary->clicks += row[METRIC_CLICKS];
+    }
+    r->n_rows++;
+    return AGORA_OK;
 }
 
 /* The data of one snapshot field: a state array, or a derived one in scratch. */
@@ -133,30 +170,64 @@ static agora_status snapshot(run *r, uint64_t t, agora_error *err)
     return agree(st, err, r->comm);
 }
 
-static agora_status play(run *r, const run_options *opt, agora_error *err)
+/* Every rank stops after the same round: a signal may reach ranks at different
+ * times, so each round they agree on whether any rank saw one. */
+static int stop_now(const run *r, uint64_t done)
+{
+    const run_options *opt = r->opt;
+    int mine = (opt->stop_requested && *opt->stop_requested) ||
+               (opt->stop_after && done == opt->stop_after);
+    int any = 0;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, r->comm);
+    return any;
+}
+
+/* Everything written before the checkpoint is made durable first, so the
+ * partial output and the checkpoint agree on where the run stands. */
+static agora_status write_checkpoint(run *r, uint64_t done, agora_error *err)
+{
+    agora_status st = flush_metrics(r, err);
+    if (st == AGORA_OK)
+        st = agree(output_flush(r->out, err), err, r->comm);
+    if (st == AGORA_OK)
+        st = checkpoint_write(r->s->output.checkpoint, r->text, done, r->digest, &r->pop,
+                              r->s->population.agents, r->comm, err);
+    if (st == AGORA_OK)
+        r->checkpoints++;
+    return st;
+}
+
+static agora_status play(run *r, agora_error *err)
 {
     const scenario *s = r->s;
     progress bar;
-    progress_start(&bar, (r->rank == 0 && !opt->quiet) ? stderr : NULL, s->rounds);
-    fixed_sum local[METRIC_SUMMED], total[METRIC_SUMMED];
-    for (uint64_t t = 0; t < s->rounds; t++) {
+    progress_start(&bar, (r->rank == 0 && !r->opt->quiet) ? stderr : NULL, s->rounds,
+                   r->first_round);
+    fixed_sum local[METRIC_SUMMED];
+    uint64_t every = s->output.checkpoint_every;
+    for (uint64_t t = r->first_round; t < s->rounds; t++) {
         agora_status st = market_round(&r->market, t, local, err);
         if (st == AGORA_OK)
-            st = reduce_fixed_sums(local, total, METRIC_SUMMED, r->comm, err);
+            st = reduce_round(r, local, err);
         if (st != AGORA_OK)
             return agree(st, err, r->comm);
-        if (r->rank == 0)
-            record_row(r, total);
-        r->n_rows++;
         phase_end(&r->clock, PHASE_REDUCE);
-        if (r->n_rows == OUTPUT_METRIC_BATCH || t + 1 == s->rounds)
+        uint64_t done = t + 1;
+        r->summary->rounds_done = done;
+        int last = done == s->rounds, stop = !last && stop_now(r, done);
+        int checkpoint = !last && (stop || (every && done % every == 0));
+        if (r->n_rows == OUTPUT_METRIC_BATCH || last)
             st = flush_metrics(r, err);
         if (st == AGORA_OK)
             st = snapshot(r, t, err);
+        if (st == AGORA_OK && checkpoint)
+            st = write_checkpoint(r, done, err);
         phase_end(&r->clock, PHASE_WRITE);
         if (st != AGORA_OK)
             return st;
-        progress_update(&bar, t + 1);
+        progress_update(&bar, done);
+        if (stop)
+            return AGORA_STOPPED;
     }
     progress_finish(&bar);
     return AGORA_OK;
@@ -172,12 +243,36 @@ static double peak_rss_max(MPI_Comm comm)
     return most;
 }
 
+/* A finished run renames its output and drops its checkpoint; a stopped one, or
+ * a failed one that can still be resumed, keeps the .partial file. */
+static agora_status finish(run *r, agora_status st, agora_error *err)
+{
+    if (!r->out)
+        return st;
+    output_end end = OUTPUT_FINISH;
+    if (st == AGORA_STOPPED || (st != AGORA_OK && (r->opt->resume || r->checkpoints)))
+        end = OUTPUT_SUSPEND;
+    else if (st != AGORA_OK)
+        end = OUTPUT_DISCARD;
+    agora_error close_err;
+    agora_status cst = output_close(r->out, end, r->summary->wall_seconds, &close_err);
+    r->out = NULL;
+    if (st == AGORA_OK && cst != AGORA_OK) {
+        *err = close_err;
+        return cst;
+    }
+    if (st == AGORA_OK && r->rank == 0)
+        remove(r->s->output.checkpoint);
+    return st;
+}
+
 static void release(run *r)
 {
     market_free(&r->market);
     population_free(&r->pop);
     free(r->scratch);
     free(r->rows);
+    free(r->digests);
 }
 
 agora_status engine_run(const scenario *s, const char *scenario_text, const run_options *opt,
@@ -187,28 +282,25 @@ agora_status engine_run(const scenario *s, const char *scenario_text, const run_
     memset(&r, 0, sizeof r);
     memset(summary, 0, sizeof *summary);
     r.s = s;
+    r.text = scenario_text;
+    r.opt = opt;
     r.comm = comm;
     r.summary = summary;
     MPI_Comm_rank(comm, &r.rank);
     MPI_Comm_size(comm, &r.ranks);
     double t0 = phase_now();
-    agora_status st = start(&r, scenario_text, err);
+    agora_status st = start(&r, err);
+    summary->first_round = r.first_round;
     double t1 = phase_now();
     if (st == AGORA_OK)
-        st = play(&r, opt, err);
+        st = play(&r, err);
     double t2 = phase_now();
-    summary->rounds = s->rounds;
+    uint64_t played = summary->rounds_done > r.first_round ? summary->rounds_done - r.first_round : 0;
     summary->loop_seconds = t2 - t1;
-    summary->bid_evaluations = (double)s->market.auctions * (double)s->market.bidders * (double)s->rounds;
+    summary->bid_evaluations =
+        (double)s->market.auctions * (double)s->market.bidders * (double)played;
     summary->wall_seconds = t2 - t0;
-    if (r.out) {
-        agora_error close_err;
-        agora_status cst = output_close(r.out, st == AGORA_OK, summary->wall_seconds, &close_err);
-        if (st == AGORA_OK && cst != AGORA_OK) {
-            st = cst;
-            *err = close_err;
-        }
-    }
+    st = finish(&r, st, err);
     summary->wall_seconds = phase_now() - t0;
     release(&r);
     summary->peak_rss_bytes = peak_rss_max(comm);

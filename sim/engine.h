@@ -1,9 +1,11 @@
-/* A whole run: build the rank's population, open the output, play every round,
- * record metrics and snapshots, close the output. Collective over `comm`. */
+/* A whole run: build the rank's population (or load it from a checkpoint), open
+ * the output, play every round, record metrics, digests and snapshots, write
+ * checkpoints, close the output. Collective over `comm`. */
 #ifndef AGORA_ENGINE_H
 #define AGORA_ENGINE_H
 
 #include <mpi.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "phase_clock.h"
@@ -11,19 +13,25 @@
 #include "status.h"
 
 typedef struct {
-    int quiet; /* no progress on stderr */
+    int quiet;             /* no progress on stderr */
+    const char *resume;    /* checkpoint to continue from, or NULL */
+    uint64_t stop_after;   /* stop as if signalled after this many rounds (0: never); for tests */
+    volatile sig_atomic_t *stop_requested; /* set by a signal handler; may be NULL */
 } run_options;
 
 typedef struct {
-    uint64_t rounds;
-    double welfare, revenue, clicks; /* over all rounds */
+    uint64_t first_round;            /* 0, or the round a resumed run started from */
+    uint64_t rounds_done;            /* rounds completed, counting from round 0 */
+    double welfare, revenue, clicks; /* over the rounds this process played */
     double wall_seconds;             /* whole run, start-up and output included */
     double loop_seconds;             /* the rounds alone */
-    double bid_evaluations;          /* auctions x bidders x rounds */
+    double bid_evaluations;          /* auctions x bidders x rounds played */
     double peak_rss_bytes;           /* largest peak resident memory of any rank */
     double phase_seconds[PHASE_COUNT]; /* per phase, the slowest rank's */
 } run_summary;
 
+/* AGORA_STOPPED when a stop was requested: a checkpoint was written after
+ * summary->rounds_done rounds and the output was left as .partial. */
 agora_status engine_run(const scenario *s, const char *scenario_text, const run_options *opt,
                         MPI_Comm comm, run_summary *summary, agora_error *err);
 

@@ -3,14 +3,36 @@
  * line on rank 0's stderr and a non-zero exit code on every rank. */
 #include <hdf5.h>
 #include <mpi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "diff.h"
 #include "engine.h"
 #include "scenario.h"
 #include "version.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* SIGUSR1 (what Slurm's --signal and mpirun's forwarding deliver) and SIGTERM ask
+ * for a checkpoint at the end of the current round, then exit 75. */
+static void install_stop_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = request_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
 
 /* Rank 0 reads the file; every rank receives the same bytes, so no rank can see
  * a different scenario (and a shared filesystem is hit once). */
@@ -43,8 +65,11 @@ static agora_status read_scenario(const char *path, char **text, size_t *len, ag
 
 static void print_summary(const scenario *s, const run_summary *r, int ranks)
 {
+    if (r->first_round)
+        printf("agora %s: resumed at round %llu\n", AGORA_VERSION,
+               (unsigned long long)r->first_round);
     printf("agora %s: %llu rounds, %llu agents, %llu auctions x %llu bidders per round, %s, %d rank%s\n",
-           AGORA_VERSION, (unsigned long long)r->rounds, (unsigned long long)s->population.agents,
+           AGORA_VERSION, (unsigned long long)r->rounds_done, (unsigned long long)s->population.agents,
            (unsigned long long)s->market.auctions, (unsigned long long)s->market.bidders,
            s->mechanism.name, ranks, ranks == 1 ? "" : "s");
     printf("  welfare   %.6g\n  revenue   %.6g\n  clicks    %.6g\n  mean cpc  %.6g\n", r->welfare,
@@ -83,9 +108,18 @@ static agora_status execute(const cli_args *args, int rank, int ranks, agora_err
         if (rank == 0)
             fputs(resolved, stdout);
     } else if (st == AGORA_OK) {
-        run_options opt = {.quiet = args->quiet};
+        run_options opt = {.quiet = args->quiet,
+                           .resume = args->resume,
+                           .stop_after = args->stop_after,
+                           .stop_requested = &stop_requested};
         run_summary summary;
         st = engine_run(&s, resolved, &opt, MPI_COMM_WORLD, &summary, err);
+        if (st == AGORA_STOPPED)
+            agora_fail(err, st,
+                       "agora: stopped after round %llu on request; checkpoint %s; continue with "
+                       "--resume %s",
+                       (unsigned long long)summary.rounds_done, s.output.checkpoint,
+                       s.output.checkpoint);
         if (st == AGORA_OK && rank == 0 && !args->quiet)
             print_summary(&s, &summary, ranks);
         if (st == AGORA_OK && rank == 0 && args->profile)
@@ -114,6 +148,16 @@ int main(int argc, char **argv)
             printf("agora %s\n", AGORA_VERSION);
         return 0;
     }
+    if (args.command == CLI_DIFF) {
+        int same = 0;
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        st = diff_runs(args.scenario_path, args.second_path, stdout, &same, &err);
+        if (st != AGORA_OK)
+            fprintf(stderr, "%s\n", err.msg);
+        cli_free(&args);
+        return st != AGORA_OK ? (int)st : same ? 0 : 1;
+    }
+    install_stop_handlers();
     MPI_Init(&argc, &argv);
     /* HDF5 would print its error stack on every rank; agora reports errors itself. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

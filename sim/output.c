@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "partition.h"
 #include "version.h"
@@ -35,12 +34,13 @@ struct output {
     int rank, ranks;
     hid_t file, dxpl;
     hid_t metric[METRIC_COUNT];
+    hid_t digest;
     hid_t field[FIELD_COUNT];
     hid_t snapshot_round, group;
     uint64_t agents, rounds, snapshots;
-    char tmp_path[SCENARIO_PATH_MAX + 32];
+    char tmp_path[SCENARIO_PATH_MAX + 16];
     char final_path[SCENARIO_PATH_MAX];
-    double *column; /* one metric's rows, rank 0 */
+    void *column; /* one metric's rows, rank 0 */
 };
 
 static void now_iso8601(char out[32])
@@ -98,7 +98,7 @@ static hid_t create_dataset(hid_t parent, const char *name, hid_t type, int rank
     return ds;
 }
 
-/* Rank 0 tries the temporary name with plain stdio first: HDF5's own failure
+/* Rank 0 tries the partial name with plain stdio first: HDF5's own failure
  * says nothing a user can act on, errno does. */
 static agora_status probe_writable(output *o, const scenario *s, agora_error *err)
 {
@@ -144,6 +144,11 @@ static agora_status create_layout(output *o, const scenario *s, const char *text
         o->metric[k] = create_dataset(metrics, metric_table[k].name, H5T_IEEE_F64LE, 1, mdims,
                                       mchunk, s->output.compress, metric_table[k].units,
                                       metric_table[k].description);
+    o->digest = create_dataset(metrics, "state_digest", H5T_STD_U64LE, 1, mdims, mchunk,
+                               s->output.compress, "hash",
+                               "64-bit digest of every agent's state after the round, combined "
+                               "independently of the rank count: the first round where two runs "
+                               "differ is the first where their digests differ (agora diff)");
     H5Gclose(metrics);
 
     hid_t pop = H5Gcreate2(root, "population", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -167,7 +172,7 @@ static agora_status create_layout(output *o, const scenario *s, const char *text
     }
     H5Gclose(agents);
 
-    int ok = o->group >= 0 && (o->snapshots == 0 || o->snapshot_round >= 0);
+    int ok = o->group >= 0 && o->digest >= 0 && (o->snapshots == 0 || o->snapshot_round >= 0);
     for (int k = 0; k < METRIC_COUNT; k++)
         ok = ok && o->metric[k] >= 0;
     for (int f = 0; f < FIELD_COUNT && o->snapshots > 0; f++)
@@ -176,15 +181,14 @@ static agora_status create_layout(output *o, const scenario *s, const char *text
               : agora_fail(err, AGORA_EIO, "%s: cannot create the datasets", o->tmp_path);
 }
 
-agora_status output_open(output **out, const scenario *s, const char *scenario_text,
-                         MPI_Comm comm, agora_error *err)
+static agora_status output_new(output **out, const scenario *s, MPI_Comm comm, agora_error *err)
 {
     output *o = calloc(1, sizeof *o);
     if (!o)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
     *out = o;
     o->comm = comm;
-    o->file = o->dxpl = o->snapshot_round = o->group = -1;
+    o->file = o->dxpl = o->snapshot_round = o->group = o->digest = -1;
     for (int k = 0; k < METRIC_COUNT; k++)
         o->metric[k] = -1;
     for (int f = 0; f < FIELD_COUNT; f++)
@@ -194,12 +198,27 @@ agora_status output_open(output **out, const scenario *s, const char *scenario_t
     o->agents = s->population.agents;
     o->rounds = s->rounds;
     o->snapshots = s->output.snapshot_every ? s->rounds / s->output.snapshot_every : 0;
-    long pid = (long)getpid();
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, comm);
     snprintf(o->final_path, sizeof o->final_path, "%s", s->output.path);
-    snprintf(o->tmp_path, sizeof o->tmp_path, "%s.tmp-%ld", s->output.path, pid);
+    /* A fixed name, not a per-process one, so that a resumed run finds it. */
+    snprintf(o->tmp_path, sizeof o->tmp_path, "%s.partial", s->output.path);
+    o->dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(o->dxpl, H5FD_MPIO_COLLECTIVE);
+    if (o->rank == 0) {
+        o->column = malloc(OUTPUT_METRIC_BATCH * sizeof(uint64_t));
+        if (!o->column)
+            return agora_fail(err, AGORA_EINTERNAL, "out of memory");
+    }
+    return AGORA_OK;
+}
 
-    agora_status st = probe_writable(o, s, err);
+agora_status output_open(output **out, const scenario *s, const char *scenario_text,
+                         MPI_Comm comm, agora_error *err)
+{
+    agora_status st = output_new(out, s, comm, err);
+    if (st != AGORA_OK)
+        return st;
+    output *o = *out;
+    st = probe_writable(o, s, err);
     if (st != AGORA_OK)
         return st;
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -209,14 +228,51 @@ agora_status output_open(output **out, const scenario *s, const char *scenario_t
     if (o->file < 0)
         return agora_fail(err, AGORA_EIO, "%s: output.path: HDF5 cannot create '%s'",
                           scenario_where(s, "output.path"), o->tmp_path);
-    o->dxpl = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(o->dxpl, H5FD_MPIO_COLLECTIVE);
-    if (o->rank == 0) {
-        o->column = malloc(OUTPUT_METRIC_BATCH * sizeof(double));
-        if (!o->column)
-            return agora_fail(err, AGORA_EINTERNAL, "out of memory");
-    }
     return create_layout(o, s, scenario_text, err);
+}
+
+static hid_t open_dataset(hid_t file, const char *group, const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/%s/%s", group, name);
+    return H5Dopen2(file, path, H5P_DEFAULT);
+}
+
+agora_status output_reopen(output **out, const scenario *s, MPI_Comm comm, agora_error *err)
+{
+    agora_status st = output_new(out, s, comm, err);
+    if (st != AGORA_OK)
+        return st;
+    output *o = *out;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    o->file = H5Fopen(o->tmp_path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    if (o->file < 0)
+        return agora_fail(err, AGORA_EINPUT,
+                          "%s: cannot resume: the partial output is missing or damaged",
+                          o->tmp_path);
+    int ok = 1;
+    for (int k = 0; k < METRIC_COUNT; k++)
+        ok = ok && (o->metric[k] = open_dataset(o->file, "metrics", metric_table[k].name)) >= 0;
+    ok = ok && (o->digest = open_dataset(o->file, "metrics", "state_digest")) >= 0;
+    ok = ok && (o->group = open_dataset(o->file, "population", "group")) >= 0;
+    for (int f = 0; f < FIELD_COUNT && o->snapshots > 0; f++)
+        ok = ok && (o->field[f] = open_dataset(o->file, "agents", field_table[f].name)) >= 0;
+    if (o->snapshots > 0)
+        ok = ok && (o->snapshot_round = open_dataset(o->file, "agents", "round")) >= 0;
+    if (!ok)
+        return agora_fail(err, AGORA_EINPUT,
+                          "%s: cannot resume: the partial output lacks datasets this scenario writes",
+                          o->tmp_path);
+    return AGORA_OK;
+}
+
+agora_status output_flush(output *o, agora_error *err)
+{
+    if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        return agora_fail(err, AGORA_EIO, "%s: cannot flush", o->tmp_path);
+    return AGORA_OK;
 }
 
 /* Writes this rank's block [lo, lo + n) of row `row` of a 1-D (row < 0) or 2-D dataset. */
@@ -270,16 +326,19 @@ agora_status output_write_snapshot_round(output *o, uint64_t index, uint64_t rou
 }
 
 agora_status output_write_metrics(output *o, uint64_t first, uint64_t n, const double *rows,
-                                  agora_error *err)
+                                  const uint64_t *digests, agora_error *err)
 {
     uint64_t mine = o->rank == 0 ? n : 0;
+    double *column = (double *)o->column;
     for (int k = 0; k < METRIC_COUNT; k++) {
         for (uint64_t r = 0; r < mine; r++)
-            o->column[r] = rows[r * METRIC_COUNT + (uint64_t)k];
-        if (write_block(o, o->metric[k], H5T_NATIVE_DOUBLE, -1, first, mine, o->column) < 0)
+            column[r] = rows[r * METRIC_COUNT + (uint64_t)k];
+        if (write_block(o, o->metric[k], H5T_NATIVE_DOUBLE, -1, first, mine, column) < 0)
             return agora_fail(err, AGORA_EIO, "%s: cannot write /metrics/%s", o->tmp_path,
                               metric_table[k].name);
     }
+    if (write_block(o, o->digest, H5T_NATIVE_UINT64, -1, first, mine, digests) < 0)
+        return agora_fail(err, AGORA_EIO, "%s: cannot write /metrics/state_digest", o->tmp_path);
     return AGORA_OK;
 }
 
@@ -295,16 +354,18 @@ static void close_handles(output *o)
         H5Dclose(o->snapshot_round);
     if (o->group >= 0)
         H5Dclose(o->group);
+    if (o->digest >= 0)
+        H5Dclose(o->digest);
     if (o->dxpl >= 0)
         H5Pclose(o->dxpl);
 }
 
-agora_status output_close(output *o, int success, double wall_seconds, agora_error *err)
+agora_status output_close(output *o, output_end end, double wall_seconds, agora_error *err)
 {
     if (!o)
         return AGORA_OK;
     agora_status st = AGORA_OK;
-    if (success && o->file >= 0) {
+    if (end == OUTPUT_FINISH && o->file >= 0) {
         char finished[32];
         if (o->rank == 0)
             now_iso8601(finished);
@@ -315,15 +376,15 @@ agora_status output_close(output *o, int success, double wall_seconds, agora_err
             st = agora_fail(err, AGORA_EIO, "%s: cannot write the closing attributes", o->tmp_path);
     }
     close_handles(o);
-    if (o->file >= 0 && H5Fclose(o->file) < 0 && st == AGORA_OK && success)
+    if (o->file >= 0 && H5Fclose(o->file) < 0 && st == AGORA_OK && end != OUTPUT_DISCARD)
         st = agora_fail(err, AGORA_EIO, "%s: cannot close the file", o->tmp_path);
     MPI_Barrier(o->comm);
     int code = (int)st;
     if (o->rank == 0) {
-        if (success && st == AGORA_OK && rename(o->tmp_path, o->final_path) != 0)
+        if (end == OUTPUT_FINISH && st == AGORA_OK && rename(o->tmp_path, o->final_path) != 0)
             code = agora_fail(err, AGORA_EIO, "%s: cannot rename to '%s': %s", o->tmp_path,
                               o->final_path, strerror(errno));
-        if (!success || code != AGORA_OK)
+        if (end == OUTPUT_DISCARD || (end == OUTPUT_FINISH && code != AGORA_OK))
             remove(o->tmp_path);
     }
     MPI_Bcast(&code, 1, MPI_INT, 0, o->comm);

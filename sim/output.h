@@ -2,8 +2,9 @@
  * Layout (documented in docs/hdf5-layout.md, the one place both the writer and
  * analysis/ follow): /metrics/<name> [rounds], /agents/<field> [snapshot, agent],
  * /agents/round [snapshot], /population/group [agent], root attributes for
- * provenance. The file is written under a temporary name and renamed after the
- * last collective close, so the final name never holds a partial file. */
+ * provenance. The file is written as `<path>.partial` and renamed after the last
+ * collective close, so the final name never holds a partial file; a run stopped
+ * at a checkpoint leaves the .partial file for the resumed run to continue. */
 #ifndef AGORA_OUTPUT_H
 #define AGORA_OUTPUT_H
 
@@ -37,6 +38,12 @@ typedef enum {
 agora_status output_open(output **o, const scenario *s, const char *scenario_text,
                          MPI_Comm comm, agora_error *err);
 
+/* Opens the .partial file of an interrupted run to continue it. Collective. */
+agora_status output_reopen(output **o, const scenario *s, MPI_Comm comm, agora_error *err);
+
+/* Makes everything written so far durable before a checkpoint. Collective. */
+agora_status output_flush(output *o, agora_error *err);
+
 /* Writes /population/group for this rank's agents. Collective. */
 agora_status output_write_population(output *o, const population *p, agora_error *err);
 
@@ -49,13 +56,18 @@ agora_status output_write_field(output *o, agent_field f, uint64_t index, uint64
 agora_status output_write_snapshot_round(output *o, uint64_t index, uint64_t round,
                                          agora_error *err);
 
-/* Writes metric rows [first, first + n), n <= OUTPUT_METRIC_BATCH, from rows (row-major, METRIC_COUNT per
- * row), which only rank 0 needs to hold. Collective. */
+/* Writes metric rows [first, first + n), n <= OUTPUT_METRIC_BATCH, from rows
+ * (row-major, METRIC_COUNT per row) and the state digests of those rounds, which
+ * only rank 0 needs to hold. Collective. */
 agora_status output_write_metrics(output *o, uint64_t first, uint64_t n, const double *rows,
-                                  agora_error *err);
+                                  const uint64_t *digests, agora_error *err);
 
-/* Success: writes the closing attributes, closes, renames to the final name.
- * Failure (success == 0): closes and removes the temporary file. Collective. */
-agora_status output_close(output *o, int success, double wall_seconds, agora_error *err);
+typedef enum {
+    OUTPUT_FINISH,  /* closing attributes, close, rename .partial to the final name */
+    OUTPUT_SUSPEND, /* close and keep .partial: the run stopped at a checkpoint */
+    OUTPUT_DISCARD  /* close and remove .partial: the run failed */
+} output_end;
+
+agora_status output_close(output *o, output_end end, double wall_seconds, agora_error *err);
 
 #endif

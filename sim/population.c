@@ -127,3 +127,40 @@ void population_bids(const population *p, const uint32_t *index, size_t n, uint6
             if (!(p->state.budget_left[index[j]] > 0.0))
                 out[j] = 0.0;
 }
+
+/* The splitmix64 finaliser (Steele, Lea, Flood 2014): every input bit reaches
+ * every output bit. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static uint64_t bits_of(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+uint64_t population_agent_hash(const population *p, size_t i)
+{
+    const agent_state *a = &p->state;
+    uint64_t h = mix64(a->first_id + i);
+    h = mix64(h ^ bits_of(a->spend[i]));
+    h = mix64(h ^ bits_of(a->clicks[i]));
+    if (a->budget_left)
+        h = mix64(h ^ bits_of(a->budget_left[i]));
+    return h;
+}
+
+uint64_t population_digest(const population *p)
+{
+    uint64_t d = 0;
+    for (size_t i = 0; i < p->state.n; i++)
+        d += population_agent_hash(p, i);
+    return d;
+}

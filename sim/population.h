@@ -35,6 +35,12 @@ double population_bid(const population *p, size_t i, uint64_t round);
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
                      double *out);
 
+/* A 64-bit hash of local agent i's id and mutable state. The digest of a
+ * population is the wrapping sum of its agents' hashes: independent of how
+ * agents are split over ranks, and cheap to keep up to date as agents change. */
+uint64_t population_agent_hash(const population *p, size_t i);
+uint64_t population_digest(const population *p);
+
 /* One value from a configured distribution, for agent `id`. */
 double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id);
 

@@ -5,19 +5,20 @@
 
 #include "phase_clock.h"
 
-void progress_start(progress *p, FILE *out, uint64_t rounds)
+void progress_start(progress *p, FILE *out, uint64_t rounds, uint64_t first)
 {
+    p->first = first;
     p->out = out;
     p->tty = out ? isatty(fileno(out)) : 0;
     p->rounds = rounds;
     p->start = p->last_draw = phase_now();
-    p->last_decile = 0;
+    p->last_decile = (int)(first * 10 / (rounds ? rounds : 1));
 }
 
 static void draw(progress *p, uint64_t done, double now)
 {
     double elapsed = now - p->start;
-    double rate = elapsed > 0.0 ? (double)done / elapsed : 0.0;
+    double rate = elapsed > 0.0 ? (double)(done - p->first) / elapsed : 0.0;
     double eta = rate > 0.0 ? (double)(p->rounds - done) / rate : 0.0;
     fprintf(p->out, "%sround %llu/%llu  %.1f rounds/s  ETA %.0f s%s", p->tty ? "\r\033[K" : "",
             (unsigned long long)done, (unsigned long long)p->rounds, rate, eta,

@@ -10,11 +10,12 @@ typedef struct {
     FILE *out; /* NULL: silent */
     int tty;
     uint64_t rounds;
+    uint64_t first; /* round the run started from (resumed runs start mid-way) */
     double start, last_draw;
     int last_decile;
 } progress;
 
-void progress_start(progress *p, FILE *out, uint64_t rounds);
+void progress_start(progress *p, FILE *out, uint64_t rounds, uint64_t first);
 void progress_update(progress *p, uint64_t done);
 void progress_finish(progress *p);
 

@@ -75,6 +75,11 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     for (int r = 0; r <= m->ranks; r++)
         m->agent_lo[r] = block_lo(s->population.agents, m->ranks, r);
     m->owner_scale = (double)m->ranks / (double)s->population.agents;
+    /* Counted from the state, not assumed zero: a resumed run starts mid-way. */
+    const agent_state *a = &pop->state;
+    for (size_t i = 0; a->budget_left && i < a->n; i++)
+        m->exhausted += !(a->budget_left[i] > 0.0);
+    m->digest = population_digest(pop);
     return AGORA_OK;
 }
 
@@ -252,6 +257,7 @@ static void settle(market *m, fixed_sum sums[METRIC_SUMMED])
                     __builtin_prefetch(&a->budget_left[ahead], 1);
             }
             uint32_t i = index[o->request];
+            m->digest -= population_agent_hash(m->pop, i);
             double charge = o->payment;
             if (a->budget_left) {
                 double left = a->budget_left[i];
@@ -262,6 +268,7 @@ static void settle(market *m, fixed_sum sums[METRIC_SUMMED])
             }
             a->spend[i] += charge;
             a->clicks[i] += o->clicks;
+            m->digest += population_agent_hash(m->pop, i);
             fixed_add(&sums[METRIC_WELFARE], a->value[i] * o->clicks);
             fixed_add(&sums[METRIC_REVENUE], charge);
             fixed_add(&sums[METRIC_CLICKS], o->clicks);

@@ -39,6 +39,7 @@ typedef struct {
     uint64_t *agent_lo;    /* [ranks + 1] first agent id of each rank */
     double owner_scale;    /* ranks / agents: estimates an id's owner without dividing */
     size_t exhausted; /* local agents with a spent budget */
+    uint64_t digest;  /* population_digest of the local agents, kept up to date */
     phase_clock *clock;
 
     /* Per-round buffers, sized once at init. */

@@ -951,21 +951,21 @@ static void default_output_path(const char *source, char *buf, size_t size)
 
 /* A missing directory is an input error worth reporting before hours of simulation,
  * with the location of the key that named it. */
-static agora_status check_output_dir(loader *L, const yt_node *n)
+static agora_status check_output_dir(loader *L, const yt_node *n, const char *key,
+                                     const char *path)
 {
-    const char *path = L->s->output.path;
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return fail_at(L, n, "output.path", "%s is a directory; name a file in it", path);
+        return fail_at(L, n, key, "%s is a directory; name a file in it", path);
     const char *slash = strrchr(path, '/');
     if (!slash)
         return AGORA_OK;
     char dir[SCENARIO_PATH_MAX];
     snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     if (stat(dir, &st) != 0)
-        return fail_at(L, n, "output.path", "cannot use directory %s: %s", dir, strerror(errno));
+        return fail_at(L, n, key, "cannot use directory %s: %s", dir, strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return fail_at(L, n, "output.path", "%s is not a directory", dir);
+        return fail_at(L, n, key, "%s is not a directory", dir);
     return AGORA_OK;
 }
 
@@ -982,18 +982,51 @@ static agora_status read_compress(loader *L, const yt_node *n)
     return st;
 }
 
-static agora_status read_output(loader *L, const yt_node *o)
+/* run.h -> run.ckpt.h5: beside the output, recognisably its checkpoint. */
+static void default_checkpoint_path(const char *output, char *buf, size_t size)
 {
-    static const char *const keys[] = {"path", "snapshot_every", "compress", NULL};
+    size_t n = strlen(output);
+    if (n >= 3 && strcmp(output + n - 3, ".h5") == 0)
+        n -= 3;
+    snprintf(buf, size, "%.*s.ckpt.h5", (int)(n < size - 9 ? n : size - 9), output);
+}
+
+static agora_status read_checkpoint_keys(loader *L, const yt_node *every, const yt_node *path)
+{
     scenario *s = L->s;
     agora_status st = AGORA_OK;
-    const yt_node *path = NULL, *every = NULL, *compress = NULL;
+    if (every)
+        st = read_count(L, every, "output.checkpoint_every", 0, s->rounds,
+                        &s->output.checkpoint_every);
+    if (st != AGORA_OK)
+        return st;
+    if (!path) {
+        default_checkpoint_path(s->output.path, s->output.checkpoint, sizeof s->output.checkpoint);
+        return AGORA_OK;
+    }
+    st = read_string(L, path, "output.checkpoint", s->output.checkpoint,
+                     sizeof s->output.checkpoint);
+    if (st == AGORA_OK && strcmp(s->output.checkpoint, s->output.path) == 0)
+        return fail_at(L, path, "output.checkpoint", "must differ from output.path");
+    return st == AGORA_OK ? check_output_dir(L, path, "output.checkpoint", s->output.checkpoint)
+                          : st;
+}
+
+static agora_status read_output(loader *L, const yt_node *o)
+{
+    static const char *const keys[] = {"path",       "snapshot_every",   "compress",
+                                       "checkpoint", "checkpoint_every", NULL};
+    scenario *s = L->s;
+    agora_status st = AGORA_OK;
+    const yt_node *path = NULL, *every = NULL, *compress = NULL, *ckpt = NULL, *ckpt_every = NULL;
     if (o) {
         if ((st = expect_map(L, o, "output")) || (st = check_keys(L, o, "output", keys, NULL)))
             return st;
         path = take_opt(L, o, "path", "output.path", &st);
         every = take_opt(L, o, "snapshot_every", "output.snapshot_every", &st);
         compress = take_opt(L, o, "compress", "output.compress", &st);
+        ckpt = take_opt(L, o, "checkpoint", "output.checkpoint", &st);
+        ckpt_every = take_opt(L, o, "checkpoint_every", "output.checkpoint_every", &st);
     }
     s->output.snapshot_every = s->rounds;
     if (!path)
@@ -1001,13 +1034,13 @@ static agora_status read_output(loader *L, const yt_node *o)
     else if (st == AGORA_OK &&
              (st = read_string(L, path, "output.path", s->output.path,
                                sizeof s->output.path)) == AGORA_OK)
-        st = check_output_dir(L, path);
+        st = check_output_dir(L, path, "output.path", s->output.path);
     if (st == AGORA_OK && every)
         st = read_count(L, every, "output.snapshot_every", 0, s->rounds,
                         &s->output.snapshot_every);
     if (st == AGORA_OK && compress)
         st = read_compress(L, compress);
-    return st;
+    return st == AGORA_OK ? read_checkpoint_keys(L, ckpt_every, ckpt) : st;
 }
 
 /* ---- the whole scenario ------------------------------------------------------------------ */

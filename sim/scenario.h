@@ -81,6 +81,8 @@ typedef struct {
         char path[SCENARIO_PATH_MAX];
         uint64_t snapshot_every; /* 0: no agent snapshots */
         int compress;            /* gzip level 0..9 */
+        char checkpoint[SCENARIO_PATH_MAX]; /* checkpoint file */
+        uint64_t checkpoint_every;          /* rounds; 0: only when signalled */
     } output;
 
     scenario_loc *locs; /* where each key that was read came from (owned) */

@@ -188,6 +188,9 @@ char *scenario_to_yaml(const scenario *s)
     put_quoted(&t, s->output.path);
     put(&t, "\n  snapshot_every: %llu\n", (unsigned long long)s->output.snapshot_every);
     put(&t, "  compress: %d\n", s->output.compress);
+    put(&t, "  checkpoint: ");
+    put_quoted(&t, s->output.checkpoint);
+    put(&t, "\n  checkpoint_every: %llu\n", (unsigned long long)s->output.checkpoint_every);
     if (t.failed) {
         free(t.buf);
         return NULL;

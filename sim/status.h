@@ -8,7 +8,9 @@ typedef enum {
     AGORA_OK = 0,
     AGORA_EINPUT = 2,    /* bad scenario, bad command line, bad value: exit code 2 */
     AGORA_EIO = 3,       /* a file that cannot be read or written */
-    AGORA_EINTERNAL = 4  /* a broken invariant or failed library call */
+    AGORA_EINTERNAL = 4, /* a broken invariant or failed library call */
+    AGORA_STOPPED = 75   /* stopped on request after writing a checkpoint (EX_TEMPFAIL:
+                            resume it with --resume) */
 } agora_status;
 
 #define AGORA_ERROR_MAX 1024

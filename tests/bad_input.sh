@@ -105,7 +105,7 @@ check "cli: --out is a directory" "output.path: $TMP is a directory" \
     "$SCRATCH" "$AGORA" run good.yaml --out "$TMP"
 check "cli: --out under a file" "output.path: $SCRATCH/good.yaml is not a directory" \
     "$SCRATCH" "$AGORA" run good.yaml --out "$SCRATCH/good.yaml/x.h5"
-check "cli: --out cannot be created" "output.path: cannot create '/proc/x.h5.tmp-" \
+check "cli: --out cannot be created" "output.path: cannot create '/proc/x.h5.partial': No such file" \
     "$SCRATCH" "$AGORA" run good.yaml --out /proc/x.h5
 
 # More ranks than agents: mpirun adds its own notice that a rank exited non-zero,

@@ -13,3 +13,8 @@ add_test(NAME rank_invariance
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/rank_invariance.sh $<TARGET_FILE:agora>
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
 set_tests_properties(rank_invariance PROPERTIES PROCESSORS 2)
+
+add_test(NAME checkpoint
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint.sh $<TARGET_FILE:agora>
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/checkpoint.yaml ${MPIEXEC_EXECUTABLE})
+set_tests_properties(checkpoint PROPERTIES PROCESSORS 2)

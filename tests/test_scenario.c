@@ -136,7 +136,31 @@ START_TEST(test_defaults)
     ck_assert_str_eq(s.output.path, "test.h5");
     ck_assert(s.output.snapshot_every == 10);
     ck_assert_int_eq(s.output.compress, 0);
+    /* The checkpoint sits beside the output: test.h5 -> test.ckpt.h5. */
+    ck_assert_str_eq(s.output.checkpoint, "test.ckpt.h5");
+    ck_assert(s.output.checkpoint_every == 0);
     scenario_free(&s);
+}
+END_TEST
+
+START_TEST(test_checkpoint_keys)
+{
+    scenario s;
+    static const char *const ok[] = {"output.checkpoint_every=5", "output.checkpoint=c.h5"};
+    load_ok(BASE, ok, 2, &s);
+    ck_assert(s.output.checkpoint_every == 5);
+    ck_assert_str_eq(s.output.checkpoint, "c.h5");
+    scenario_free(&s);
+    /* BASE has 10 rounds: a checkpoint after round 11 could never be written. */
+    static const char *const late[] = {"output.checkpoint_every=11"};
+    expect_error_ov(BASE, late, 1,
+                    "--set output.checkpoint_every=11: output.checkpoint_every: must be between 0 "
+                    "and 10, got 11");
+    /* Writing the checkpoint over the output would destroy the run it protects. */
+    static const char *const clash[] = {"output.path=same.h5", "output.checkpoint=same.h5"};
+    expect_error_ov(BASE, clash, 2,
+                    "--set output.checkpoint=same.h5: output.checkpoint: must differ from "
+                    "output.path");
 }
 END_TEST
 
@@ -501,7 +525,9 @@ START_TEST(test_emitted_text)
                            "output:\n"
                            "  path: \"test.h5\"\n"
                            "  snapshot_every: 10\n"
-                           "  compress: 0\n");
+                           "  compress: 0\n"
+                     "  checkpoint: \"test.ckpt.h5\"\n"
+                     "  checkpoint_every: 0\n");
     free(yaml);
     scenario_free(&s);
 }
@@ -747,6 +773,7 @@ static Suite *scenario_suite(void)
     TCase *load = tcase_create("load");
     tcase_add_test(load, test_full_scenario);
     tcase_add_test(load, test_defaults);
+    tcase_add_test(load, test_checkpoint_keys);
     tcase_add_test(load, test_empty_values_mean_default);
     tcase_add_test(load, test_default_output_path);
     tcase_add_test(load, test_counts);

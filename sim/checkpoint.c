@@ -1,0 +1,282 @@
+/* Writing and reading checkpoints; see checkpoint.h. */
+#include "checkpoint.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "version.h"
+
+#define CHUNK ((hsize_t)1 << 17)
+
+/* The agent fields a checkpoint carries; budget_left only when budgets exist. */
+static int state_fields(const population *p, const char *names[3], double *data[3])
+{
+    const agent_state *a = &p->state;
+    names[0] = "spend";
+    data[0] = a->spend;
+    names[1] = "clicks";
+    data[1] = a->clicks;
+    if (!a->budget_left)
+        return 2;
+    names[2] = "budget_left";
+    data[2] = a->budget_left;
+    return 3;
+}
+
+static herr_t put_string(hid_t obj, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = attr < 0 ? -1 : H5Awrite(attr, type, &value);
+    if (attr >= 0)
+        H5Aclose(attr);
+    H5Sclose(space);
+    H5Tclose(type);
+    return rc;
+}
+
+static herr_t put_u64(hid_t obj, const char *name, uint64_t value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = H5Acreate2(obj, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_UINT64, &value);
+    if (attr >= 0)
+        H5Aclose(attr);
+    H5Sclose(space);
+    return rc;
+}
+
+/* Rank `rank`'s block [lo, lo + n) of a 1-D dataset, read or written collectively. */
+static herr_t transfer_block(hid_t ds, int write, uint64_t lo, uint64_t n, double *data)
+{
+    hid_t fspace = H5Dget_space(ds);
+    hsize_t start[1] = {lo}, count[1] = {n};
+    hid_t mspace = H5Screate_simple(1, count, NULL);
+    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+    herr_t rc = write ? H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, data)
+                      : H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, data);
+    H5Pclose(dxpl);
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    return rc;
+}
+
+static hid_t open_parallel(const char *path, int create, MPI_Comm comm)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    hid_t f = create ? H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)
+                     : H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    return f;
+}
+
+static agora_status write_contents(hid_t f, const char *text, uint64_t round_next,
+                                   uint64_t digest, const population *p, uint64_t agents)
+{
+    if (put_string(f, "format", "agora checkpoint") < 0 ||
+        put_u64(f, "layout_version", CHECKPOINT_LAYOUT_VERSION) < 0 ||
+        put_string(f, "version", AGORA_VERSION) < 0 || put_string(f, "scenario", text) < 0 ||
+        put_u64(f, "round_next", round_next) < 0 || put_u64(f, "agents", agents) < 0 ||
+        put_u64(f, "state_digest", digest) < 0)
+        return AGORA_EIO;
+    const char *names[3];
+    double *data[3];
+    int n = state_fields(p, names, data);
+    hsize_t dims[1] = {agents}, chunk[1] = {agents < CHUNK ? agents : CHUNK};
+    for (int k = 0; k < n; k++) {
+        hid_t space = H5Screate_simple(1, dims, NULL);
+        hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(dcpl, 1, chunk);
+        hid_t ds = H5Dcreate2(f, names[k], H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        H5Pclose(dcpl);
+        H5Sclose(space);
+        herr_t rc = ds < 0 ? -1 : transfer_block(ds, 1, p->state.first_id, p->state.n, data[k]);
+        if (ds >= 0)
+            H5Dclose(ds);
+        if (rc < 0)
+            return AGORA_EIO;
+    }
+    return AGORA_OK;
+}
+
+agora_status checkpoint_write(const char *path, const char *scenario_text, uint64_t round_next,
+                              uint64_t digest, const population *p, uint64_t agents,
+                              MPI_Comm comm, agora_error *err)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    hid_t f = open_parallel(tmp, 1, comm);
+    if (f < 0)
+        return agora_fail(err, AGORA_EIO, "%s: output.checkpoint: cannot create the checkpoint",
+                          tmp);
+    agora_status st = write_contents(f, scenario_text, round_next, digest, p, agents);
+    if (H5Fclose(f) < 0)
+        st = AGORA_EIO;
+    MPI_Barrier(comm);
+    int code = (int)st;
+    if (rank == 0 && code == AGORA_OK && rename(tmp, path) != 0)
+        code = AGORA_EIO;
+    if (rank == 0 && code != AGORA_OK)
+        remove(tmp);
+    MPI_Bcast(&code, 1, MPI_INT, 0, comm);
+    if (code != AGORA_OK)
+        return agora_fail(err, AGORA_EIO, "%s: cannot write the checkpoint", path);
+    return AGORA_OK;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+static int get_u64(hid_t obj, const char *name, uint64_t *out)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return -1;
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    herr_t rc = attr < 0 ? -1 : H5Aread(attr, H5T_NATIVE_UINT64, out);
+    if (attr >= 0)
+        H5Aclose(attr);
+    return rc < 0 ? -1 : 0;
+}
+
+/* A malloc'd copy of a string attribute, or NULL. */
+static char *get_string(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    char *value = NULL, *copy = NULL;
+    if (attr >= 0 && H5Aread(attr, type, &value) >= 0 && value) {
+        copy = strdup(value);
+        H5free_memory(value);
+    }
+    H5Tclose(type);
+    if (attr >= 0)
+        H5Aclose(attr);
+    return copy;
+}
+
+/* The next line of a resolved scenario, skipping the one key that may change
+ * between a run and its resumption. */
+static const char *next_line(const char *s, size_t *len)
+{
+    while (*s) {
+        const char *end = strchr(s, '\n');
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        if (strncmp(s, "  checkpoint_every:", 19) != 0) {
+            *len = n;
+            return s;
+        }
+        s += n + (end ? 1 : 0);
+    }
+    *len = 0;
+    return NULL;
+}
+
+/* 0 when the texts agree; else writes the first differing lines to a and b. */
+static int compare_scenarios(const char *saved, const char *now, char *a, char *b, size_t size)
+{
+    size_t la, lb;
+    const char *x = next_line(saved, &la), *y = next_line(now, &lb);
+    while (x && y) {
+        if (la != lb || memcmp(x, y, la) != 0)
+            break;
+        x = next_line(x + la + (x[la] ? 1 : 0), &la);
+        y = next_line(y + lb + (y[lb] ? 1 : 0), &lb);
+    }
+    if (!x && !y)
+        return 0;
+    snprintf(a, size, "%.*s", x ? (int)la : 11, x ? x : "(no line)");
+    snprintf(b, size, "%.*s", y ? (int)lb : 11, y ? y : "(no line)");
+    return 1;
+}
+
+static agora_status check_header(hid_t f, const char *path, const char *text, uint64_t agents,
+                                 uint64_t *round_next, uint64_t *digest, agora_error *err)
+{
+    char *format = get_string(f, "format"), *saved = get_string(f, "scenario");
+    uint64_t layout = 0, n = 0;
+    agora_status st = AGORA_OK;
+    char a[160], b[160];
+    if (!format || strcmp(format, "agora checkpoint") != 0 || !saved ||
+        get_u64(f, "layout_version", &layout) < 0 || get_u64(f, "agents", &n) < 0 ||
+        get_u64(f, "round_next", round_next) < 0 || get_u64(f, "state_digest", digest) < 0)
+        st = agora_fail(err, AGORA_EINPUT, "%s: not an agora checkpoint", path);
+    else if (layout != CHECKPOINT_LAYOUT_VERSION)
+        st = agora_fail(err, AGORA_EINPUT, "%s: checkpoint layout %llu, this agora reads %d",
+                        path, (unsigned long long)layout, CHECKPOINT_LAYOUT_VERSION);
+    else if (compare_scenarios(saved, text, a, b, sizeof a))
+        st = agora_fail(err, AGORA_EINPUT,
+                        "%s: checkpoint of a different scenario: it has '%s' where this run has '%s'",
+                        path, a, b);
+    else if (n != agents)
+        st = agora_fail(err, AGORA_EINPUT, "%s: checkpoint holds %llu agents, not %llu", path,
+                        (unsigned long long)n, (unsigned long long)agents);
+    free(format);
+    free(saved);
+    return st;
+}
+
+static agora_status read_state(hid_t f, const char *path, population *p, agora_error *err)
+{
+    const char *names[3];
+    double *data[3];
+    int n = state_fields(p, names, data);
+    for (int k = 0; k < n; k++) {
+        hid_t ds = H5Dopen2(f, names[k], H5P_DEFAULT);
+        herr_t rc = ds < 0 ? -1 : transfer_block(ds, 0, p->state.first_id, p->state.n, data[k]);
+        if (ds >= 0)
+            H5Dclose(ds);
+        if (rc < 0)
+            return agora_fail(err, AGORA_EINPUT, "%s: cannot read /%s: damaged checkpoint", path,
+                              names[k]);
+    }
+    return AGORA_OK;
+}
+
+agora_status checkpoint_read(const char *path, const char *scenario_text, population *p,
+                             uint64_t agents, uint64_t *round_next, uint64_t *digest,
+                             MPI_Comm comm, agora_error *err)
+{
+    int rank, code = AGORA_OK;
+    MPI_Comm_rank(comm, &rank);
+    if (rank == 0) {
+        FILE *probe = fopen(path, "rb");
+        if (!probe)
+            code = agora_fail(err, AGORA_EINPUT, "%s: --resume: cannot read: %s", path,
+                              strerror(errno));
+        else
+            fclose(probe);
+    }
+    MPI_Bcast(&code, 1, MPI_INT, 0, comm);
+    if (code != AGORA_OK) {
+        MPI_Bcast(err->msg, sizeof err->msg, MPI_CHAR, 0, comm);
+        return (agora_status)code;
+    }
+    hid_t f = open_parallel(path, 0, comm);
+    if (f < 0)
+        return agora_fail(err, AGORA_EINPUT, "%s: --resume: not an HDF5 file, or truncated", path);
+    agora_status st = check_header(f, path, scenario_text, agents, round_next, digest, err);
+    if (st == AGORA_OK)
+        st = read_state(f, path, p, err);
+    H5Fclose(f);
+    if (st != AGORA_OK)
+        return st;
+    uint64_t mine = population_digest(p), total = 0;
+    MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, comm);
+    if (total != *digest)
+        return agora_fail(err, AGORA_EINPUT,
+                          "%s: the agents' state does not match the checkpoint's digest: damaged "
+                          "checkpoint", path);
+    return AGORA_OK;
+}
