@@ -4,7 +4,8 @@
 set -eu
 run_pkgs="build-essential cmake pkg-config openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
           hdf5-tools libyaml-dev"
-test_pkgs="check libpcg-cpp-dev python3-h5py python3-numpy python3-pytest"
+test_pkgs="check libpcg-cpp-dev python3-h5py python3-numpy python3-pytest python3-matplotlib
+           python3-yaml"
 want=$run_pkgs
 [ "${1:-test}" = test ] && want="$run_pkgs $test_pkgs"
 missing=""
