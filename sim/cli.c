@@ -11,6 +11,8 @@ void cli_print_help(void)
           "                 [--quiet] [--profile] [--resume CHECKPOINT]\n"
           "       agora check SCENARIO.yaml [--set ...]   validate and print the resolved scenario\n"
           "       agora diff A.h5 B.h5   first round where two runs differ (exit 1 if they do)\n"
+          "       agora sweep SCENARIO.yaml --vary key=v1,v2,... [--vary ...] [--replicates N] --out DIR\n"
+          "       agora sweep --status DIR [-v]   runs done, failed, partial, pending\n"
           "       agora --help | --version\n"
           "\n"
           "--profile prints the seconds spent in each phase of the rounds (slowest rank).\n"

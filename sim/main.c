@@ -12,6 +12,7 @@
 #include "diff.h"
 #include "engine.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "version.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -133,6 +134,7 @@ static agora_status execute(const cli_args *args, int rank, int ranks, agora_err
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "sweep") == 0) return sweep_main(argc, argv);
     cli_args args;
     agora_error err = {{0}};
     agora_status st = cli_parse(argc, argv, &args, &err);
