@@ -1,11 +1,19 @@
-/* Bidding behaviours: how an agent turns its private per-click value into a bid.
- * Agent state is structure-of-arrays over the agents a rank owns; a behaviour
- * reads it and writes bids, nothing else. Pure computation, no MPI. */
+/* Bidding behaviours: how an agent turns its private per-click value into a bid,
+ * and, for learners, how it updates its own state from what its auctions told
+ * it. Pure computation, no MPI: a behaviour sees one agent at a time (its value,
+ * its state block of state_size() doubles) and the round's uniform draw u that the
+ * engine derives from (seed, agent, round), so results never depend on the rank.
+ *
+ * Plug-ins register by name (agents/registry.c). A behaviour declares its
+ * scenario keys in a params table: the scenario loader reads them generically,
+ * so adding a behaviour touches its own file, the table and a test. */
 #ifndef AGORA_BEHAVIOUR_H
 #define AGORA_BEHAVIOUR_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "position.h"
 
 /* The agents one rank owns: global ids first_id .. first_id + n - 1.
  * Utility is not stored: with a fixed per-click value it is value * clicks - spend.
@@ -21,27 +29,83 @@ typedef struct {
     uint8_t *group;      /* index into the scenario's behaviour groups */
 } agent_state;
 
-/* Parameters of one behaviour group, from the scenario. */
+/* Parameters of one behaviour group. All doubles, so that behaviours can declare
+ * theirs in a table the loader fills by offset. */
 typedef struct {
-    double factor; /* shade: bid = factor * value */
+    double factor;             /* shade: bid = factor * value */
+    double levels, low, high;  /* learners: bid multipliers low .. high in `levels` steps */
+    double eta;                /* learning rate (Hedge, EXP3) */
+    double gamma;              /* EXP3 exploration */
+    double epsilon;            /* epsilon-greedy exploration */
+    double update_probability; /* balanced bidding: chance to update in a round */
+    double unit;               /* not a key: expected clicks of the top slot (set by resolve) */
 } behaviour_params;
 
+/* One scenario key of a behaviour group. */
 typedef struct {
+    const char *key;
+    size_t offset;       /* offsetof(behaviour_params, field) */
+    double fallback;     /* default when absent; NAN: computed by resolve() */
+    double min, max;     /* allowed range, inclusive */
+    int min_open;        /* 1: min itself is not allowed */
+    int integer;         /* 1: must be a whole number */
+} behaviour_param;
+
+/* The market a behaviour bids in: what counterfactual reasoning needs. */
+typedef struct {
+    const position_mechanism *mechanism;
+    const position_params *auction;
+    uint64_t rounds;
+} market_info;
+
+/* What one auction tells a participant that asked for feedback. */
+typedef struct {
+    const double *top;  /* the auction's best min(slots + 1, eligible) bids, descending */
+    uint32_t n_top;
+    int32_t position;   /* this participant's index in top, or -1 when not among them */
+    double bid;         /* what it bid */
+    uint64_t round;
+} auction_view;
+
+typedef struct behaviour {
     const char *name;
     const char *description;
-    /* Extra state bytes per agent beyond agent_state (documented in BENCHMARKS.md). */
-    size_t state_bytes;
-    /* The per-click bid of local agent i in round `round`, before budget rules. */
-    double (*bid)(const behaviour_params *p, const agent_state *a, size_t i, uint64_t round);
-    /* Optional: out[j] = bid of local agent index[j], for n requests at once (the
-     * hot path when the whole population shares this behaviour). */
+    const behaviour_param *params; /* the group keys besides behaviour and share; the
+                                      table ends with an entry whose key is NULL */
+    /* Optional: fills parameters whose fallback is NAN (tuned rates need T). */
+    void (*resolve)(behaviour_params *p, const market_info *m);
+    /* Optional: a reason the parameters do not fit together, or NULL. */
+    const char *(*validate)(const behaviour_params *p);
+    /* Optional: doubles of state per agent (NULL: stateless). */
+    uint32_t (*state_size)(const behaviour_params *p);
+    /* Optional: the starting state of an agent. */
+    void (*init)(const behaviour_params *p, double value, double *state);
+    /* The per-click bid in a round, before budget rules; u is the agent's
+     * uniform draw in [0, 1) for that round. */
+    double (*bid)(const behaviour_params *p, double value, const double *state, double u);
+    /* Optional batch form for stateless behaviours: out[j] = bid of agent index[j]. */
     void (*bid_many)(const behaviour_params *p, const agent_state *a, const uint32_t *index,
-                     size_t n, uint64_t round, double *out);
+                     size_t n, double *out);
+    /* Set when observe() needs each auction's top bids. */
+    int wants_feedback;
+    /* Optional: one auction the agent took part in (called in canonical order). */
+    void (*observe)(const behaviour_params *p, const market_info *m, double value, double u,
+                    const auction_view *v, double *state);
+    /* Optional: once per round the agent took part in, with its realised gain
+     * (value * clicks - charges) over the `auctions` it was in. */
+    void (*round_end)(const behaviour_params *p, const market_info *m, double value,
+                      double gain, uint32_t auctions, double u, double *state);
+    /* Optional: the bid multiplier to report (expected under the learner's
+     * current distribution); NULL: bid / value at u = 0.5. */
+    double (*multiplier)(const behaviour_params *p, double value, const double *state);
+    /* Optional: regret against the best fixed grid bid in hindsight (Hedge), in
+     * value units. */
+    double (*regret)(const behaviour_params *p, const double *state);
 } behaviour;
 
 const behaviour *behaviour_find(const char *name);
 /* The i-th registered behaviour, NULL past the last. */
 const behaviour *behaviour_at(size_t i);
-const char *behaviour_names(void); /* "truthful, shade" */
+const char *behaviour_names(void); /* "truthful, shade, ..." */
 
 #endif

@@ -11,20 +11,7 @@
 
 #define CHUNK ((hsize_t)1 << 17)
 
-/* The agent fields a checkpoint carries; budget_left only when budgets exist. */
-static int state_fields(const population *p, const char *names[3], double *data[3])
-{
-    const agent_state *a = &p->state;
-    names[0] = "spend";
-    data[0] = a->spend;
-    names[1] = "clicks";
-    data[1] = a->clicks;
-    if (!a->budget_left)
-        return 2;
-    names[2] = "budget_left";
-    data[2] = a->budget_left;
-    return 3;
-}
+#define MAX_BLOCKS 600 /* base fields + two per behaviour group (at most 255) */
 
 static herr_t put_string(hid_t obj, const char *name, const char *value)
 {
@@ -51,13 +38,20 @@ static herr_t put_u64(hid_t obj, const char *name, uint64_t value)
     return rc;
 }
 
-/* Rank `rank`'s block [lo, lo + n) of a 1-D dataset, read or written collectively. */
-static herr_t transfer_block(hid_t ds, int write, uint64_t lo, uint64_t n, double *data)
+/* This rank's rows [lo, lo + n) of a [agents x per_agent] dataset, read or
+ * written collectively (a rank with no rows still takes part). */
+static herr_t transfer_block(hid_t ds, int write, const state_block *b)
 {
     hid_t fspace = H5Dget_space(ds);
-    hsize_t start[1] = {lo}, count[1] = {n};
-    hid_t mspace = H5Screate_simple(1, count, NULL);
+    hsize_t start[2] = {b->first, 0}, count[2] = {b->count, b->per_agent};
+    hsize_t flat[1] = {b->count * b->per_agent};
+    hid_t mspace = H5Screate_simple(1, flat, NULL);
     H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    if (b->count == 0) {
+        H5Sselect_none(fspace);
+        H5Sselect_none(mspace);
+    }
+    double *data = b->data;
     hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
     herr_t rc = write ? H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, data)
@@ -78,27 +72,30 @@ static hid_t open_parallel(const char *path, int create, MPI_Comm comm)
     return f;
 }
 
-static agora_status write_contents(hid_t f, const char *text, uint64_t round_next,
-                                   uint64_t digest, const population *p, uint64_t agents)
+static agora_status write_contents(hid_t f, const scenario *s, const char *text,
+                                   uint64_t round_next, uint64_t digest, const population *p)
 {
+    uint64_t agents = s->population.agents;
     if (put_string(f, "format", "agora checkpoint") < 0 ||
         put_u64(f, "layout_version", CHECKPOINT_LAYOUT_VERSION) < 0 ||
         put_string(f, "version", AGORA_VERSION) < 0 || put_string(f, "scenario", text) < 0 ||
         put_u64(f, "round_next", round_next) < 0 || put_u64(f, "agents", agents) < 0 ||
         put_u64(f, "state_digest", digest) < 0)
         return AGORA_EIO;
-    const char *names[3];
-    double *data[3];
-    int n = state_fields(p, names, data);
-    hsize_t dims[1] = {agents}, chunk[1] = {agents < CHUNK ? agents : CHUNK};
-    for (int k = 0; k < n; k++) {
-        hid_t space = H5Screate_simple(1, dims, NULL);
+    static state_block blocks[MAX_BLOCKS];
+    size_t n = population_state_blocks(p, s, blocks, MAX_BLOCKS);
+    for (size_t k = 0; k < n; k++) {
+        const state_block *b = &blocks[k];
+        hsize_t dims[2] = {b->total, b->per_agent};
+        hsize_t rows = CHUNK / b->per_agent ? CHUNK / b->per_agent : 1;
+        hsize_t chunk[2] = {b->total < rows ? (b->total ? b->total : 1) : rows, b->per_agent};
+        hid_t space = H5Screate_simple(2, dims, NULL);
         hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-        H5Pset_chunk(dcpl, 1, chunk);
-        hid_t ds = H5Dcreate2(f, names[k], H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        H5Pset_chunk(dcpl, 2, chunk);
+        hid_t ds = H5Dcreate2(f, b->name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         H5Pclose(dcpl);
         H5Sclose(space);
-        herr_t rc = ds < 0 ? -1 : transfer_block(ds, 1, p->state.first_id, p->state.n, data[k]);
+        herr_t rc = ds < 0 ? -1 : transfer_block(ds, 1, b);
         if (ds >= 0)
             H5Dclose(ds);
         if (rc < 0)
@@ -107,8 +104,8 @@ static agora_status write_contents(hid_t f, const char *text, uint64_t round_nex
     return AGORA_OK;
 }
 
-agora_status checkpoint_write(const char *path, const char *scenario_text, uint64_t round_next,
-                              uint64_t digest, const population *p, uint64_t agents,
+agora_status checkpoint_write(const char *path, const scenario *s, const char *scenario_text,
+                              uint64_t round_next, uint64_t digest, const population *p,
                               MPI_Comm comm, agora_error *err)
 {
     int rank;
@@ -119,7 +116,7 @@ agora_status checkpoint_write(const char *path, const char *scenario_text, uint6
     if (f < 0)
         return agora_fail(err, AGORA_EIO, "%s: output.checkpoint: cannot create the checkpoint",
                           tmp);
-    agora_status st = write_contents(f, scenario_text, round_next, digest, p, agents);
+    agora_status st = write_contents(f, s, scenario_text, round_next, digest, p);
     if (H5Fclose(f) < 0)
         st = AGORA_EIO;
     MPI_Barrier(comm);
@@ -227,27 +224,28 @@ static agora_status check_header(hid_t f, const char *path, const char *text, ui
     return st;
 }
 
-static agora_status read_state(hid_t f, const char *path, population *p, agora_error *err)
+static agora_status read_state(hid_t f, const char *path, const scenario *s, population *p,
+                               agora_error *err)
 {
-    const char *names[3];
-    double *data[3];
-    int n = state_fields(p, names, data);
-    for (int k = 0; k < n; k++) {
-        hid_t ds = H5Dopen2(f, names[k], H5P_DEFAULT);
-        herr_t rc = ds < 0 ? -1 : transfer_block(ds, 0, p->state.first_id, p->state.n, data[k]);
+    static state_block blocks[MAX_BLOCKS];
+    size_t n = population_state_blocks(p, s, blocks, MAX_BLOCKS);
+    for (size_t k = 0; k < n; k++) {
+        hid_t ds = H5Dopen2(f, blocks[k].name, H5P_DEFAULT);
+        herr_t rc = ds < 0 ? -1 : transfer_block(ds, 0, &blocks[k]);
         if (ds >= 0)
             H5Dclose(ds);
         if (rc < 0)
             return agora_fail(err, AGORA_EINPUT, "%s: cannot read /%s: damaged checkpoint", path,
-                              names[k]);
+                              blocks[k].name);
     }
     return AGORA_OK;
 }
 
-agora_status checkpoint_read(const char *path, const char *scenario_text, population *p,
-                             uint64_t agents, uint64_t *round_next, uint64_t *digest,
+agora_status checkpoint_read(const char *path, const scenario *s, const char *scenario_text,
+                             population *p, uint64_t *round_next, uint64_t *digest,
                              MPI_Comm comm, agora_error *err)
 {
+    uint64_t agents = s->population.agents;
     int rank, code = AGORA_OK;
     MPI_Comm_rank(comm, &rank);
     if (rank == 0) {
@@ -268,7 +266,7 @@ agora_status checkpoint_read(const char *path, const char *scenario_text, popula
         return agora_fail(err, AGORA_EINPUT, "%s: --resume: not an HDF5 file, or truncated", path);
     agora_status st = check_header(f, path, scenario_text, agents, round_next, digest, err);
     if (st == AGORA_OK)
-        st = read_state(f, path, p, err);
+        st = read_state(f, path, s, p, err);
     H5Fclose(f);
     if (st != AGORA_OK)
         return st;

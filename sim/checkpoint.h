@@ -1,7 +1,8 @@
 /* Checkpoints: everything a run needs to continue from the start of a round, on
  * any number of ranks. One HDF5 file, written collectively, holding the round to
  * play next, every agent's mutable state indexed by global id (so a run stopped
- * at 3 ranks resumes at 2), the resolved scenario text, and a digest of the
+ * at 3 ranks resumes at 2) including learners' and pacing state, the resolved
+ * scenario text, and a digest of the
  * state that is checked on reading. Values and groups are not stored: they are
  * drawn again from the scenario's keyed streams. Written as `<path>.tmp` and
  * renamed, so a crash during a write leaves the previous checkpoint usable. */
@@ -17,16 +18,16 @@
 #define CHECKPOINT_LAYOUT_VERSION 1
 
 /* Collective. `digest` is the population digest over all ranks. */
-agora_status checkpoint_write(const char *path, const char *scenario_text, uint64_t round_next,
-                              uint64_t digest, const population *p, uint64_t agents,
+agora_status checkpoint_write(const char *path, const scenario *s, const char *scenario_text,
+                              uint64_t round_next, uint64_t digest, const population *p,
                               MPI_Comm comm, agora_error *err);
 
 /* Collective. Refuses a file that is not a readable checkpoint, one written for a
  * different scenario (the resolved texts must match except for
  * output.checkpoint_every), or one whose state does not match its digest. On
  * success the mutable state of this rank's agents is loaded into p. */
-agora_status checkpoint_read(const char *path, const char *scenario_text, population *p,
-                             uint64_t agents, uint64_t *round_next, uint64_t *digest,
+agora_status checkpoint_read(const char *path, const scenario *s, const char *scenario_text,
+                             population *p, uint64_t *round_next, uint64_t *digest,
                              MPI_Comm comm, agora_error *err);
 
 #endif

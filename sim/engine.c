@@ -65,8 +65,8 @@ static agora_status build_population(run *r, agora_error *err)
     st = agree(st, err, r->comm);
     if (st != AGORA_OK || !r->opt->resume)
         return st;
-    return checkpoint_read(r->opt->resume, r->text, &r->pop, s->population.agents,
-                           &r->first_round, &r->digest, r->comm, err);
+    return checkpoint_read(r->opt->resume, s, r->text, &r->pop, &r->first_round, &r->digest,
+                           r->comm, err);
 }
 
 static agora_status start(run *r, agora_error *err)
@@ -148,6 +148,14 @@ static const double *field_data(run *r, agent_field f, uint64_t t)
         for (size_t i = 0; i < a->n; i++)
             x[i] = a->value[i] * a->clicks[i] - a->spend[i];
         return x;
+    case FIELD_MULTIPLIER:
+        for (size_t i = 0; i < a->n; i++)
+            x[i] = population_multiplier(&r->pop, i, t + 1);
+        return x;
+    case FIELD_REGRET:
+        for (size_t i = 0; i < a->n; i++)
+            x[i] = population_regret(&r->pop, i);
+        return x;
     case FIELD_COUNT:
         break;
     }
@@ -190,8 +198,8 @@ static agora_status write_checkpoint(run *r, uint64_t done, agora_error *err)
     if (st == AGORA_OK)
         st = agree(output_flush(r->out, err), err, r->comm);
     if (st == AGORA_OK)
-        st = checkpoint_write(r->s->output.checkpoint, r->text, done, r->digest, &r->pop,
-                              r->s->population.agents, r->comm, err);
+        st = checkpoint_write(r->s->output.checkpoint, r->s, r->text, done, r->digest, &r->pop,
+                              r->comm, err);
     if (st == AGORA_OK)
         r->checkpoints++;
     return st;

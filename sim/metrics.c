@@ -15,12 +15,30 @@ const metric_info metric_table[METRIC_COUNT] = {
                                 "payments due but not charged because the advertiser's budget ran out"},
     [METRIC_BUDGET_EXHAUSTED] = {"budget_exhausted", "agents",
                                  "agents whose budget is spent, at the end of the round"},
+    [METRIC_BID_REQUESTS] = {"bid_requests", "requests",
+                             "bid requests answered: one per participant of each auction"},
+    [METRIC_MULTIPLIER_SUM] = {"bid_multiplier_sum", "1",
+                               "sum over bids placed (> 0) of bid / value"},
+    [METRIC_BIDS_PLACED] = {"bids_placed", "bids", "bid requests answered with a bid > 0"},
+    [METRIC_SPEND_ERROR_SUM] = {"spend_error_sum", "1",
+                                "sum over budgeted agents of |spend in the round - rho| / rho, "
+                                "rho = budget / rounds"},
+    [METRIC_BUDGETED] = {"budgeted_agents", "agents", "agents with a budget"},
     [METRIC_MEAN_CPC] = {"mean_cpc", "value units per click",
                          "mean cost per click: revenue / clicks (0 in a round without clicks)"},
+    [METRIC_MEAN_BID_MULTIPLIER] = {"mean_bid_multiplier", "1",
+                                    "mean of bid / value over the bids placed in the round "
+                                    "(0 without bids)"},
+    [METRIC_SPEND_RATE_ERROR] = {"spend_rate_error", "1",
+                                 "mean over budgeted agents of |spend in the round - rho| / rho, "
+                                 "rho = budget / rounds (0 without budgets)"},
 };
 
 void metrics_derive(double row[METRIC_COUNT])
 {
     double clicks = row[METRIC_CLICKS];
     row[METRIC_MEAN_CPC] = clicks > 0.0 ? row[METRIC_REVENUE] / clicks : 0.0;
+    double placed = row[METRIC_BIDS_PLACED], budgeted = row[METRIC_BUDGETED];
+    row[METRIC_MEAN_BID_MULTIPLIER] = placed > 0.0 ? row[METRIC_MULTIPLIER_SUM] / placed : 0.0;
+    row[METRIC_SPEND_RATE_ERROR] = budgeted > 0.0 ? row[METRIC_SPEND_ERROR_SUM] / budgeted : 0.0;
 }

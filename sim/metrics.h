@@ -13,8 +13,15 @@ typedef enum {
     METRIC_SLOTS_FILLED,     /* slots given to a bidder */
     METRIC_BUDGET_FORGIVEN,  /* prices not charged because the budget ran out */
     METRIC_BUDGET_EXHAUSTED, /* agents whose budget is spent, at the end of the round */
+    METRIC_BID_REQUESTS,     /* bid requests answered (participations) */
+    METRIC_MULTIPLIER_SUM,   /* sum over placed bids of bid / value */
+    METRIC_BIDS_PLACED,      /* bid requests answered with a bid > 0 */
+    METRIC_SPEND_ERROR_SUM,  /* sum over budgeted agents of |spend in round - rho| / rho */
+    METRIC_BUDGETED,         /* agents with a budget */
     METRIC_SUMMED,           /* count of summed metrics; derived ones follow */
     METRIC_MEAN_CPC = METRIC_SUMMED, /* revenue / clicks (0 without clicks) */
+    METRIC_MEAN_BID_MULTIPLIER,      /* multiplier_sum / bids_placed */
+    METRIC_SPEND_RATE_ERROR,         /* spend_error_sum / budgeted */
     METRIC_COUNT
 } metric_id;
 

@@ -27,6 +27,12 @@ static const struct {
     [FIELD_BUDGET_LEFT] = {"budget_left", "value units",
                            "remaining budget (+inf for agents without a budget)"},
     [FIELD_CLICKS] = {"clicks", "clicks", "clicks received so far"},
+    [FIELD_MULTIPLIER] = {"multiplier", "1",
+                          "the agent's current bid multiplier (bid / value): expected under a "
+                          "learner's distribution, after pacing; bid / value otherwise"},
+    [FIELD_REGRET] = {"regret", "value units",
+                      "Hedge: best fixed grid bid's counterfactual utility in hindsight minus the "
+                      "agent's own, summed over its auctions; 0 for other behaviours"},
 };
 
 struct output {

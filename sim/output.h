@@ -30,6 +30,8 @@ typedef enum {
     FIELD_UTILITY,
     FIELD_BUDGET_LEFT,
     FIELD_CLICKS,
+    FIELD_MULTIPLIER,
+    FIELD_REGRET,
     FIELD_COUNT
 } agent_field;
 

@@ -1,7 +1,10 @@
-/* Start-up state of the agents a rank owns; see population.h. */
+/* Start-up state, bids and learning of the agents a rank owns; see population.h. */
 #include "population.h"
 
 #include <math.h>
+
+#include "learning.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +21,17 @@ double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id)
         return d->list[id];
     }
     return 0.0;
+}
+
+void population_group_bounds(const scenario *s, size_t k, uint64_t *lo, uint64_t *hi)
+{
+    double cumulative = 0.0, n = (double)s->population.agents;
+    *lo = 0;
+    for (size_t j = 0; j <= k; j++) {
+        *lo = j == 0 ? 0 : *hi;
+        cumulative += s->groups[j].share;
+        *hi = j + 1 == s->n_groups ? s->population.agents : (uint64_t)nearbyint(cumulative * n);
+    }
 }
 
 uint8_t population_group_of(const scenario *s, uint64_t id)
@@ -49,27 +63,61 @@ static agora_status alloc_state(agent_state *a, uint64_t first_id, size_t n, int
     return AGORA_OK;
 }
 
+/* Pacing starts at no shading (mu = 0) and full participation (p = 1). */
+static agora_status init_group(population *p, const scenario *s, size_t k, agora_error *err)
+{
+    agent_group *g = &p->groups[k];
+    const scenario_group *sg = &s->groups[k];
+    uint64_t glo, ghi, first = p->state.first_id, last = first + p->state.n;
+    population_group_bounds(s, k, &glo, &ghi);
+    /* The group's global range clipped to this rank's agents (possibly empty). */
+    glo = glo < first ? first : glo > last ? last : glo;
+    ghi = ghi < glo ? glo : ghi > last ? last : ghi;
+    g->lo = (size_t)(glo - first);
+    g->hi = (size_t)(ghi - first);
+    g->b = behaviour_find(sg->behaviour);
+    if (!g->b)
+        return agora_fail(err, AGORA_EINTERNAL, "behaviour '%s' vanished from the registry",
+                          sg->behaviour);
+    g->params = sg->params;
+    g->pacing = sg->pacing;
+    g->pacing_step = sg->pacing_step;
+    g->pacing_max = sg->pacing_max;
+    g->stride = g->b->state_size ? g->b->state_size(&g->params) : 0;
+    g->draws = g->stride > 0 || g->pacing == PACING_THROTTLE;
+    size_t n = g->hi - g->lo, m = n ? n : 1;
+    if (g->stride && !(g->state = calloc(m * g->stride, sizeof(double))))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for learner state");
+    if (g->b->round_end && (!(g->gain = calloc(m, sizeof(double))) ||
+                            !(g->played = calloc(m, sizeof(uint32_t)))))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for learner state");
+    if (g->pacing != PACING_NONE) {
+        if (!(g->pace = malloc(m * sizeof(double))))
+            return agora_fail(err, AGORA_EINTERNAL, "out of memory for pacing state");
+        for (size_t i = 0; i < n; i++)
+            g->pace[i] = g->pacing == PACING_MULTIPLIER ? 0.0 : 1.0;
+    }
+    for (size_t i = 0; g->b->init && i < n; i++)
+        g->b->init(&g->params, p->state.value[g->lo + i], g->state + i * g->stride);
+    p->learners |= g->stride > 0 || g->pacing != PACING_NONE;
+    p->wants_feedback |= g->b->wants_feedback;
+    return AGORA_OK;
+}
+
 agora_status population_init(population *p, const scenario *s, uint64_t first_id, uint64_t n,
                              agora_error *err)
 {
     memset(p, 0, sizeof *p);
-    agora_status st = alloc_state(&p->state, first_id, (size_t)n, s->population.has_budget, err);
+    p->budgeted = s->population.has_budget;
+    p->seed = s->seed;
+    p->rounds = s->rounds;
+    p->auction = (position_params){s->mechanism.slots, s->mechanism.ctr, s->mechanism.reserve};
+    p->market = (market_info){position_mechanism_find(s->mechanism.name), &p->auction, s->rounds};
+    agora_status st = alloc_state(&p->state, first_id, (size_t)n, p->budgeted, err);
     if (st != AGORA_OK)
         return st;
-    p->n_groups = s->n_groups;
-    p->behaviours = calloc(s->n_groups, sizeof *p->behaviours);
-    p->params = calloc(s->n_groups, sizeof *p->params);
-    if (!p->behaviours || !p->params)
+    if (p->budgeted && !(p->spend_prev = calloc(n ? n : 1, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
-    for (size_t k = 0; k < s->n_groups; k++) {
-        p->behaviours[k] = behaviour_find(s->groups[k].behaviour);
-        if (!p->behaviours[k])
-            return agora_fail(err, AGORA_EINTERNAL, "behaviour '%s' vanished from the registry",
-                              s->groups[k].behaviour);
-        p->params[k].factor = s->groups[k].factor;
-    }
-    p->budgeted = s->population.has_budget;
-    p->reserve = s->mechanism.reserve;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id = first_id + i;
         pcg32 gv = rng_stream(s->seed, RNG_VALUE, id, 0);
@@ -80,7 +128,12 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
         }
         p->state.group[i] = population_group_of(s, id);
     }
-    return AGORA_OK;
+    p->n_groups = s->n_groups;
+    if (!(p->groups = calloc(s->n_groups, sizeof *p->groups)))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory");
+    for (size_t k = 0; k < s->n_groups && st == AGORA_OK; k++)
+        st = init_group(p, s, k, err);
+    return st;
 }
 
 void population_free(population *p)
@@ -91,17 +144,47 @@ void population_free(population *p)
     free(a->spend);
     free(a->clicks);
     free(a->group);
-    free(p->behaviours);
-    free(p->params);
+    free(p->spend_prev);
+    for (size_t k = 0; p->groups && k < p->n_groups; k++) {
+        free(p->groups[k].state);
+        free(p->groups[k].pace);
+        free(p->groups[k].gain);
+        free(p->groups[k].played);
+    }
+    free(p->groups);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- bids ------------------------------------------------------------------------ */
+
+/* The agent's two uniform draws for a round: one for its behaviour, one for
+ * throttling. Keyed by (seed, agent, round), so any rank draws the same. */
+static void round_draws(const population *p, size_t i, uint64_t round, double u[2])
+{
+    pcg32 g = rng_stream(p->seed, RNG_BEHAVIOUR, p->state.first_id + i, round);
+    u[0] = rng_uniform01(&g);
+    u[1] = rng_uniform01(&g);
+}
+
+static double group_bid(const population *p, const agent_group *g, size_t i, uint64_t round)
+{
+    double u[2] = {0.5, 0.5};
+    if (g->draws)
+        round_draws(p, i, round, u);
+    size_t j = i - g->lo;
+    double bid = g->b->bid(&g->params, p->state.value[i], g->state + j * g->stride, u[0]);
+    if (g->pacing == PACING_MULTIPLIER)
+        bid /= 1.0 + g->pace[j];
+    else if (g->pacing == PACING_THROTTLE && !(u[1] < g->pace[j]))
+        bid = 0.0;
+    return bid;
 }
 
 double population_bid(const population *p, size_t i, uint64_t round)
 {
     if (p->budgeted && !(p->state.budget_left[i] > 0.0))
         return 0.0;
-    uint8_t k = p->state.group[i];
-    double bid = p->behaviours[k]->bid(&p->params[k], &p->state, i, round);
+    double bid = group_bid(p, &p->groups[p->state.group[i]], i, round);
     if (!(bid > 0.0) || !isfinite(bid))
         return 0.0;
     return bid;
@@ -110,15 +193,15 @@ double population_bid(const population *p, size_t i, uint64_t round)
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
                      double *out)
 {
-    const behaviour *only = p->n_groups == 1 ? p->behaviours[0] : NULL;
-    if (!only || !only->bid_many) {
+    const agent_group *only = p->n_groups == 1 ? &p->groups[0] : NULL;
+    if (!only || !only->b->bid_many || only->stride || only->pacing != PACING_NONE) {
         for (size_t j = 0; j < n; j++)
             out[j] = population_bid(p, index[j], round);
         return;
     }
-    /* One behaviour for everyone: a tight gather the CPU can overlap, then the
-     * same rules as population_bid. */
-    only->bid_many(&p->params[0], &p->state, index, n, round, out);
+    /* One stateless behaviour for everyone: a tight gather the CPU can overlap,
+     * then the same rules as population_bid. */
+    only->b->bid_many(&only->params, &p->state, index, n, out);
     for (size_t j = 0; j < n; j++)
         if (!(out[j] > 0.0) || !isfinite(out[j]))
             out[j] = 0.0;
@@ -126,6 +209,128 @@ void population_bids(const population *p, const uint32_t *index, size_t n, uint6
         for (size_t j = 0; j < n; j++)
             if (!(p->state.budget_left[index[j]] > 0.0))
                 out[j] = 0.0;
+}
+
+double population_multiplier(const population *p, size_t i, uint64_t round)
+{
+    const agent_group *g = &p->groups[p->state.group[i]];
+    double value = p->state.value[i];
+    size_t j = i - g->lo;
+    double m;
+    if (g->b->multiplier)
+        m = g->b->multiplier(&g->params, value, g->state + j * g->stride);
+    else
+        m = value > 0.0 ? group_bid(p, g, i, round) / value : 0.0;
+    if (g->b->multiplier && g->pacing == PACING_MULTIPLIER)
+        m /= 1.0 + g->pace[j];
+    return isfinite(m) ? m : 0.0;
+}
+
+double population_regret(const population *p, size_t i)
+{
+    const agent_group *g = &p->groups[p->state.group[i]];
+    if (!g->b->regret)
+        return 0.0;
+    return g->b->regret(&g->params, g->state + (i - g->lo) * g->stride);
+}
+
+/* ---- learning -------------------------------------------------------------------- */
+
+void population_observe(population *p, size_t i, uint64_t round, const auction_view *v)
+{
+    agent_group *g = &p->groups[p->state.group[i]];
+    if (!g->b->observe)
+        return;
+    double u[2];
+    round_draws(p, i, round, u);
+    g->b->observe(&g->params, &p->market, p->state.value[i], u[0], v,
+                  g->state + (i - g->lo) * g->stride);
+}
+
+void population_gain(population *p, size_t i, double gain)
+{
+    agent_group *g = &p->groups[p->state.group[i]];
+    if (g->gain)
+        g->gain[i - g->lo] += gain;
+}
+
+void population_played(population *p, size_t i)
+{
+    agent_group *g = &p->groups[p->state.group[i]];
+    if (g->played)
+        g->played[i - g->lo]++;
+}
+
+/* Budget pacing (agents/pacing.c): the target spend per round is
+ * rho = budget / rounds. Spend is measured in units of rho, so that one step
+ * size suits every budget: the controllers see a target of 1. */
+static void pace(population *p, agent_group *g, size_t i, double spent)
+{
+    double budget = p->state.budget_left[i] + p->state.spend[i];
+    double rho = budget / (double)p->rounds;
+    if (!(rho > 0.0))
+        return;
+    double *x = &g->pace[i - g->lo];
+    if (g->pacing == PACING_MULTIPLIER)
+        *x = pacing_update(*x, g->pacing_step, 1.0, spent / rho, g->pacing_max);
+    else
+        *x = throttle_update(*x, g->pacing_step, 1.0, spent / rho);
+}
+
+void population_end_round(population *p, uint64_t round)
+{
+    for (size_t k = 0; k < p->n_groups; k++) {
+        agent_group *g = &p->groups[k];
+        for (size_t i = g->lo; g->played && i < g->hi; i++) {
+            size_t j = i - g->lo;
+            if (!g->played[j])
+                continue;
+            double u[2];
+            round_draws(p, i, round, u);
+            g->b->round_end(&g->params, &p->market, p->state.value[i], g->gain[j], g->played[j],
+                            u[0], g->state + j * g->stride);
+            g->gain[j] = 0.0;
+            g->played[j] = 0;
+        }
+        for (size_t i = g->lo; g->pace && i < g->hi; i++)
+            pace(p, g, i, p->state.spend[i] - p->spend_prev[i]);
+    }
+    if (p->budgeted)
+        memcpy(p->spend_prev, p->state.spend, p->state.n * sizeof(double));
+}
+
+/* ---- checkpoint blocks and digest -------------------------------------------------- */
+
+size_t population_state_blocks(const population *p, const scenario *s, state_block *out,
+                               size_t max)
+{
+    const agent_state *a = &p->state;
+    uint64_t n_all = s->population.agents;
+    size_t n = 0;
+    state_block base[] = {
+        {"spend", a->spend, a->first_id, a->n, n_all, 1},
+        {"clicks", a->clicks, a->first_id, a->n, n_all, 1},
+        {"budget_left", a->budget_left, a->first_id, a->n, n_all, 1},
+        {"spend_prev", p->spend_prev, a->first_id, a->n, n_all, 1},
+    };
+    for (size_t b = 0; b < sizeof base / sizeof base[0] && n < max; b++)
+        if (base[b].data)
+            out[n++] = base[b];
+    for (size_t k = 0; k < p->n_groups; k++) {
+        const agent_group *g = &p->groups[k];
+        uint64_t glo, ghi;
+        population_group_bounds(s, k, &glo, &ghi);
+        uint64_t count = g->hi - g->lo, first = count ? a->first_id + g->lo - glo : 0;
+        if (g->stride && n < max) {
+            out[n] = (state_block){"", g->state, first, count, ghi - glo, g->stride};
+            snprintf(out[n++].name, sizeof out->name, "group%zu_%s", k, g->b->name);
+        }
+        if (g->pace && n < max) {
+            out[n] = (state_block){"", g->pace, first, count, ghi - glo, 1};
+            snprintf(out[n++].name, sizeof out->name, "group%zu_pacing", k);
+        }
+    }
+    return n;
 }
 
 /* The splitmix64 finaliser (Steele, Lea, Flood 2014): every input bit reaches
@@ -154,6 +359,12 @@ uint64_t population_agent_hash(const population *p, size_t i)
     h = mix64(h ^ bits_of(a->clicks[i]));
     if (a->budget_left)
         h = mix64(h ^ bits_of(a->budget_left[i]));
+    const agent_group *g = &p->groups[a->group[i]];
+    size_t j = i - g->lo;
+    for (uint32_t k = 0; k < g->stride; k++)
+        h = mix64(h ^ bits_of(g->state[j * g->stride + k]));
+    if (g->pace)
+        h = mix64(h ^ bits_of(g->pace[j]));
     return h;
 }
 

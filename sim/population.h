@@ -1,7 +1,9 @@
 /* The agents a rank owns: their structure-of-arrays state, drawn at start-up from
- * keyed streams (so agent i gets the same value and budget at any rank count), and
- * their behaviour groups. 25 bytes per agent (value, spend, clicks, group), 33
- * with budgets (budget_left). */
+ * keyed streams (so agent i gets the same value and budget at any rank count),
+ * their behaviour groups, each group's per-agent learner state, and budget
+ * pacing. Base state is 25 bytes per agent (value, spend, clicks, group), 41 with
+ * budgets (budget_left, spend at the start of the round); learners and pacing add
+ * their own (BENCHMARKS.md lists them). */
 #ifndef AGORA_POPULATION_H
 #define AGORA_POPULATION_H
 
@@ -10,34 +12,77 @@
 #include "scenario.h"
 #include "status.h"
 
-/* Everything the rank needs to compute bids for its agents. */
+/* One behaviour group's agents on this rank: local indices [lo, hi). */
+typedef struct {
+    const behaviour *b;
+    behaviour_params params;
+    pacing_kind pacing;
+    double pacing_step, pacing_max;
+    size_t lo, hi;
+    uint32_t stride;   /* state doubles per agent */
+    double *state;     /* (hi - lo) * stride: the behaviour's own state */
+    double *pace;      /* (hi - lo): mu (multiplier pacing) or p (throttle); NULL without pacing */
+    double *gain;      /* (hi - lo): this round's realised gain, for round_end */
+    uint32_t *played;  /* (hi - lo): auctions taken part in this round */
+    int draws;         /* needs the per-round uniform draw */
+} agent_group;
+
 typedef struct {
     agent_state state;
+    double *spend_prev; /* spend at the start of the round (budgeted runs) */
+    agent_group *groups;
     size_t n_groups;
-    const behaviour **behaviours; /* per group */
-    behaviour_params *params;     /* per group */
-    int budgeted;
-    double reserve; /* bids below it are not placed */
+    int budgeted, learners, wants_feedback;
+    uint64_t seed, rounds;
+    market_info market;
+    position_params auction;
 } population;
 
-/* Group k holds ids [bound(k-1), bound(k)) with bound(k) = round(N * cumulative share). */
+/* Group k holds global ids [lo, hi) with bound(k) = round(N * cumulative share). */
+void population_group_bounds(const scenario *s, size_t k, uint64_t *lo, uint64_t *hi);
 uint8_t population_group_of(const scenario *s, uint64_t id);
 
 agora_status population_init(population *p, const scenario *s, uint64_t first_id, uint64_t n,
                              agora_error *err);
 void population_free(population *p);
 
-/* Per-click bid of local agent i in `round`: its behaviour's bid, or 0 once the
- * budget is spent or when the bid is not a positive finite number. */
+/* Per-click bid of local agent i in `round`: its behaviour's bid under its
+ * pacing, or 0 once the budget is spent or when the bid is not a positive
+ * finite number. */
 double population_bid(const population *p, size_t i, uint64_t round);
 /* out[j] = population_bid(p, index[j], round) for n requests, batched: the
  * round's hot path on the owner side. */
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
                      double *out);
+/* The agent's bid multiplier for reports: bid / value under its current state. */
+double population_multiplier(const population *p, size_t i, uint64_t round);
+/* Regret against the best fixed grid bid (Hedge); 0 for other behaviours. */
+double population_regret(const population *p, size_t i);
+
+/* Learning, in canonical order: `observe` once per auction that local agent i
+ * took part in (for groups that want feedback); `gain` for each outcome it was
+ * charged for, `played` for each auction it placed a bid in; then `end_round`
+ * once per round (round_end callbacks, pacing controllers, start-of-round spend). */
+void population_observe(population *p, size_t i, uint64_t round, const auction_view *v);
+void population_gain(population *p, size_t i, double gain);
+void population_played(population *p, size_t i);
+void population_end_round(population *p, uint64_t round);
+
+/* The agent's state blocks a checkpoint must carry, by global id. */
+typedef struct {
+    char name[48];
+    double *data;       /* this rank's part: count * per_agent doubles */
+    uint64_t first;     /* global index of data[0]'s agent within the block */
+    uint64_t count;     /* agents of this rank in the block */
+    uint64_t total;     /* agents in the block over all ranks */
+    uint32_t per_agent;
+} state_block;
+size_t population_state_blocks(const population *p, const scenario *s, state_block *out,
+                               size_t max);
 
 /* A 64-bit hash of local agent i's id and mutable state. The digest of a
  * population is the wrapping sum of its agents' hashes: independent of how
- * agents are split over ranks, and cheap to keep up to date as agents change. */
+ * agents are split over ranks. */
 uint64_t population_agent_hash(const population *p, size_t i);
 uint64_t population_digest(const population *p);
 

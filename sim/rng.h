@@ -19,7 +19,8 @@ typedef enum {
     RNG_VALUE = 1,        /* entity: agent id; round 0 */
     RNG_BUDGET = 2,       /* entity: agent id; round 0 */
     RNG_PARTICIPANTS = 3, /* entity: global auction index; round t */
-    RNG_CLICKS = 4        /* entity: global auction index; round t */
+    RNG_CLICKS = 4,       /* entity: global auction index; round t */
+    RNG_BEHAVIOUR = 5     /* entity: agent id; round t: the agent's draws for the round */
 } rng_purpose;
 
 /* pcg32_srandom_r / pcg32(initstate, stream). */

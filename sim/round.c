@@ -10,6 +10,16 @@
 
 #define SETTLE_PREFETCH 8 /* winners ahead */
 
+/* One auction's top bids for one participant that learns from them: a fixed
+ * header, then slots + 1 doubles. */
+typedef struct {
+    uint32_t request;  /* position in the block sent to the owner */
+    int32_t position;  /* index in top, -1 when not among them */
+    uint32_t n_top;
+    uint32_t unused;
+    double bid;
+} feedback_header;
+
 static void *alloc_array(size_t n, size_t size)
 {
     return malloc((n ? n : 1) * size);
@@ -26,6 +36,7 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     m->local = alloc_array(requests, sizeof *m->local);
     m->send_index = alloc_array(requests, sizeof *m->send_index);
     m->send_bid = alloc_array(requests, sizeof *m->send_bid);
+    m->send_wants = alloc_array(requests, sizeof *m->send_wants);
     m->win_owner = alloc_array(wins, sizeof *m->win_owner);
     m->win_staged = alloc_array(wins, sizeof *m->win_staged);
     m->win_send = alloc_array(wins, sizeof *m->win_send);
@@ -35,7 +46,7 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     m->winner = alloc_array(slots, sizeof *m->winner);
     m->price = alloc_array(slots, sizeof *m->price);
     if (!m->agent_lo || !m->participant || !m->owner || !m->local || !m->send_index ||
-        !m->send_bid || !m->win_owner || !m->win_staged || !m->win_send || !m->bids ||
+        !m->send_bid || !m->send_wants || !m->win_owner || !m->win_staged || !m->win_send || !m->bids ||
         !m->sample_scratch || !m->order || !m->winner || !m->price)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu bid requests per round",
                           requests);
@@ -66,12 +77,25 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     if (st == AGORA_OK)
         st = exchange_init(&m->winners, comm, err);
     if (st == AGORA_OK)
+        st = exchange_init(&m->feedback, comm, err);
+    if (st == AGORA_OK)
         st = alloc_buffers(m, err);
     if (st != AGORA_OK)
         return st;
     /* Outcomes are opaque bytes: ranks of one run share one binary and machine kind. */
     MPI_Type_contiguous((int)sizeof(win_outcome), MPI_BYTE, &m->outcome_type);
     MPI_Type_commit(&m->outcome_type);
+    m->feedback_size = sizeof(feedback_header) + (m->params.slots + 1) * sizeof(double);
+    MPI_Type_contiguous((int)m->feedback_size, MPI_BYTE, &m->feedback_type);
+    MPI_Type_commit(&m->feedback_type);
+    if (pop->wants_feedback) {
+        size_t requests = (size_t)(m->auction_hi - m->auction_lo) * m->bidders;
+        m->fb_owner = alloc_array(requests, sizeof *m->fb_owner);
+        m->fb_staged = alloc_array(requests, m->feedback_size);
+        m->fb_send = alloc_array(requests, m->feedback_size);
+        if (!m->fb_owner || !m->fb_staged || !m->fb_send)
+            return agora_fail(err, AGORA_EINTERNAL, "out of memory for learners' feedback");
+    }
     for (int r = 0; r <= m->ranks; r++)
         m->agent_lo[r] = block_lo(s->population.agents, m->ranks, r);
     m->owner_scale = (double)m->ranks / (double)s->population.agents;
@@ -87,12 +111,17 @@ void market_free(market *m)
 {
     if (m->outcome_type)
         MPI_Type_free(&m->outcome_type);
+    if (m->feedback_type)
+        MPI_Type_free(&m->feedback_type);
     exchange_free(&m->plan);
     exchange_free(&m->winners);
+    exchange_free(&m->feedback);
     void *owned[] = {m->agent_lo,   m->participant, m->owner,    m->local,     m->send_index,
                      m->send_bid,   m->win_owner,   m->win_staged, m->win_send, m->recv_index,
                      m->recv_bid,   m->win_recv,    m->bids,     m->sample_scratch,
-                     m->order,      m->winner,      m->price};
+                     m->order,      m->winner,      m->price,    m->send_wants,
+                     m->recv_wants, m->fb_owner,    m->fb_staged, m->fb_send,
+                     m->fb_recv};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(owned[i]);
     memset(m, 0, sizeof *m);
@@ -117,6 +146,9 @@ static agora_status reserve_recv(market *m, size_t n, agora_error *err)
     cap = m->recv_capacity;
     if (st == AGORA_OK)
         st = grow((void **)&m->recv_bid, &cap, n, sizeof *m->recv_bid, err);
+    cap = m->recv_capacity;
+    if (st == AGORA_OK)
+        st = grow((void **)&m->recv_wants, &cap, n, sizeof *m->recv_wants, err);
     if (st == AGORA_OK)
         m->recv_capacity = cap;
     return st;
@@ -160,10 +192,25 @@ static void draw_participants(market *m, uint64_t t)
     }
 }
 
-/* Step 4: owners answer with bids. */
-static void answer_bids(market *m, uint64_t t)
+/* Step 4: owners answer with bids, and say which participants learn from the
+ * auction's top bids. */
+static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
-    population_bids(m->pop, m->recv_index, m->plan.recv_total, t, m->recv_bid);
+    const population *pop = m->pop;
+    size_t n = m->plan.recv_total, placed = 0;
+    population_bids(pop, m->recv_index, n, t, m->recv_bid);
+    for (size_t j = 0; j < n; j++) {
+        uint32_t i = m->recv_index[j];
+        double value = pop->state.value[i], bid = m->recv_bid[j];
+        if (bid > 0.0 && value > 0.0) {
+            fixed_add(&sums[METRIC_MULTIPLIER_SUM], bid / value);
+            placed++;
+        }
+        if (pop->wants_feedback)
+            m->recv_wants[j] = (uint8_t)pop->groups[pop->state.group[i]].b->wants_feedback;
+    }
+    fixed_add(&sums[METRIC_BID_REQUESTS], (double)n);
+    fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
 }
 
 /* Clicks of the ad in slot `s`: expected, or drawn from the auction's stream. */
@@ -181,10 +228,37 @@ static double slot_clicks(const market *m, pcg32 *rng, uint32_t slot)
     return ctr;
 }
 
+/* Learners that asked for it get the auction's top bids and their place in them. */
+static void stage_feedback(market *m, size_t base, uint32_t ranked)
+{
+    for (uint32_t j = 0; j < m->bidders; j++) {
+        size_t r = base + j;
+        if (!m->send_wants[m->plan.slot[r]])
+            continue;
+        int owner = m->owner[r];
+        unsigned char *rec = m->fb_staged + m->fb_count * m->feedback_size;
+        feedback_header h = {
+            .request = (uint32_t)(m->plan.slot[r] - (size_t)m->plan.send_displs[owner]),
+            .position = -1,
+            .n_top = ranked,
+            .bid = m->bids[j],
+        };
+        double *top = (double *)(rec + sizeof h);
+        for (uint32_t q = 0; q < ranked; q++) {
+            top[q] = m->bids[m->order[q]];
+            if (m->order[q] == j)
+                h.position = (int32_t)q;
+        }
+        memcpy(rec, &h, sizeof h);
+        m->fb_owner[m->fb_count++] = owner;
+    }
+}
+
 /* Step 5: every local auction runs the mechanism; each winner's outcome is
  * staged in auction order with its owner. Returns the number staged. */
 static size_t run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
+    m->fb_count = 0;
     uint32_t k = m->bidders;
     double reserve = m->params.reserve;
     size_t eligible = 0, staged = 0;
@@ -197,7 +271,10 @@ static size_t run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
             m->bids[j] = b;
             eligible += (b > 0.0 && b >= reserve);
         }
-        position_run(m->mechanism, &m->params, m->bids, m->participant + base, k, m->order, &out);
+        uint32_t ranked = position_rank(&m->params, m->bids, m->participant + base, k, m->order);
+        m->mechanism->price(&m->params, m->bids, m->order, ranked, &out);
+        if (m->pop->wants_feedback)
+            stage_feedback(m, base, ranked);
         pcg32 rng = {0, 1};
         if (sampled)
             rng = rng_stream(m->s->seed, RNG_CLICKS, g, t);
@@ -232,6 +309,57 @@ static agora_status send_outcomes(market *m, size_t staged, agora_error *err)
     for (size_t w = 0; w < staged; w++)
         m->win_send[m->winners.slot[w]] = m->win_staged[w];
     return exchange_forward(&m->winners, m->win_send, m->win_recv, m->outcome_type, err);
+}
+
+/* Step 6b: learners' feedback travels to their owners. */
+static agora_status send_feedback(market *m, agora_error *err)
+{
+    if (!m->pop->wants_feedback)
+        return AGORA_OK;
+    agora_status st = exchange_plan_build(&m->feedback, m->fb_owner, m->fb_count, err);
+    if (st == AGORA_OK)
+        st = grow((void **)&m->fb_recv, &m->fb_recv_capacity, m->feedback.recv_total,
+                  m->feedback_size, err);
+    if (st != AGORA_OK)
+        return st;
+    for (size_t w = 0; w < m->fb_count; w++)
+        memcpy(m->fb_send + m->feedback.slot[w] * m->feedback_size,
+               m->fb_staged + w * m->feedback_size, m->feedback_size);
+    return exchange_forward(&m->feedback, m->fb_send, m->fb_recv, m->feedback_type, err);
+}
+
+/* Step 7b: learners update in canonical order (source rank, then auction
+ * order): first from each auction's top bids, then once per round from what
+ * they gained; pacing controllers follow. */
+static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
+{
+    population *pop = m->pop;
+    for (int src = 0; pop->wants_feedback && src < m->ranks; src++) {
+        const unsigned char *rec = m->fb_recv + (size_t)m->feedback.recv_displs[src] * m->feedback_size;
+        const uint32_t *index = m->recv_index + m->plan.recv_displs[src];
+        for (int w = 0; w < m->feedback.recv_counts[src]; w++, rec += m->feedback_size) {
+            feedback_header h;
+            memcpy(&h, rec, sizeof h);
+            auction_view v = {(const double *)(rec + sizeof h), h.n_top, h.position, h.bid, t};
+            population_observe(pop, index[h.request], t, &v);
+        }
+    }
+    for (size_t j = 0; j < m->plan.recv_total; j++)
+        if (m->recv_bid[j] > 0.0)
+            population_played(pop, m->recv_index[j]);
+    if (pop->budgeted) {
+        const agent_state *a = &pop->state;
+        for (size_t i = 0; i < a->n; i++) {
+            double rho = (a->budget_left[i] + a->spend[i]) / (double)m->s->rounds;
+            fixed_add(&sums[METRIC_SPEND_ERROR_SUM],
+                      fabs(a->spend[i] - pop->spend_prev[i] - rho) / rho);
+        }
+        fixed_add(&sums[METRIC_BUDGETED], (double)a->n);
+    }
+    population_end_round(pop, t);
+    /* Learners and pacing change many agents a round: hash them all again. */
+    if (pop->learners)
+        m->digest = population_digest(pop);
 }
 
 /* Step 7: owners apply outcomes in canonical order: by source rank, then as
@@ -269,6 +397,8 @@ static void settle(market *m, fixed_sum sums[METRIC_SUMMED])
             a->spend[i] += charge;
             a->clicks[i] += o->clicks;
             m->digest += population_agent_hash(m->pop, i);
+            if (m->pop->learners)
+                population_gain(m->pop, i, a->value[i] * o->clicks - charge);
             fixed_add(&sums[METRIC_WELFARE], a->value[i] * o->clicks);
             fixed_add(&sums[METRIC_REVENUE], charge);
             fixed_add(&sums[METRIC_CLICKS], o->clicks);
@@ -297,18 +427,24 @@ agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], 
     phase_end(clock, PHASE_ROUTE);
     if (st != AGORA_OK)
         return st;
-    answer_bids(m, t);
+    answer_bids(m, t, sums);
     phase_end(clock, PHASE_BID);
     st = exchange_backward(&m->plan, m->recv_bid, m->send_bid, MPI_DOUBLE, err);
+    if (st == AGORA_OK && m->pop->wants_feedback)
+        st = exchange_backward(&m->plan, m->recv_wants, m->send_wants, MPI_UINT8_T, err);
     phase_end(clock, PHASE_ROUTE);
     if (st != AGORA_OK)
         return st;
     size_t staged = run_auctions(m, t, sums);
     phase_end(clock, PHASE_ALLOCATE);
     st = send_outcomes(m, staged, err);
-    phase_end(clock, PHASE_ROUTE);
     if (st == AGORA_OK)
-        settle(m, sums);
+        st = send_feedback(m, err);
+    phase_end(clock, PHASE_ROUTE);
+    if (st != AGORA_OK)
+        return st;
+    settle(m, sums);
+    learn(m, t, sums);
     phase_end(clock, PHASE_SETTLE);
-    return st;
+    return AGORA_OK;
 }

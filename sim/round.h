@@ -35,6 +35,9 @@ typedef struct {
     position_params params;
     exchange_plan plan;    /* requests out, bids back */
     exchange_plan winners; /* outcomes of winning requests out */
+    exchange_plan feedback; /* auction top bids to participants that learn from them */
+    MPI_Datatype feedback_type;
+    size_t feedback_size;  /* bytes of one feedback record */
     MPI_Datatype outcome_type;
     uint64_t *agent_lo;    /* [ranks + 1] first agent id of each rank */
     double owner_scale;    /* ranks / agents: estimates an id's owner without dividing */
@@ -48,13 +51,18 @@ typedef struct {
     uint32_t *local;       /* each participant's index at its owner */
     uint32_t *send_index;  /* local index at the owner, packed by destination */
     double *send_bid;      /* bids as they come back, packed by destination */
+    uint8_t *send_wants;   /* per request: the participant wants feedback */
     int *win_owner;        /* [auctions * slots] owner of each winner, auction order */
     win_outcome *win_staged, *win_send;
     uint32_t *recv_index; /* requests this rank answers */
     double *recv_bid;
+    uint8_t *recv_wants;
     size_t recv_capacity;
     win_outcome *win_recv;
     size_t win_recv_capacity;
+    int *fb_owner;                 /* owner of each staged feedback record */
+    unsigned char *fb_staged, *fb_send, *fb_recv;
+    size_t fb_count, fb_capacity, fb_recv_capacity;
     /* One auction's scratch. */
     double *bids;
     uint32_t *sample_scratch, *order, *winner;

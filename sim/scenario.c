@@ -25,6 +25,8 @@
 #define KEY_MAX 256
 
 #define MAX_PLUGINS 64
+#define PACING_STEP_DEFAULT 0.05
+#define PACING_MAX_DEFAULT 10.0
 static const char *const click_names[] = {"expected", "sampled", "bernoulli", "poisson", NULL};
 static const char *const dist_names[] = {"constant", "uniform", "lognormal", NULL};
 
@@ -843,22 +845,106 @@ static agora_status read_share(loader *L, const yt_node *g, const char *key, int
     return AGORA_OK;
 }
 
+/* A behaviour parameter, checked against the range the behaviour declares. */
+static agora_status read_behaviour_param(loader *L, const yt_node *n, const char *key,
+                                         const behaviour_param *bp, double *out)
+{
+    agora_status st = read_real(L, n, key, out);
+    if (st != AGORA_OK)
+        return st;
+    double v = *out;
+    if (bp->integer && v != floor(v))
+        return fail_at(L, n, key, "expected a whole number, got %s", n->text);
+    if (v < bp->min || (bp->min_open && v == bp->min) || v > bp->max) {
+        if (isinf(bp->max))
+            return fail_at(L, n, key, "must be %s %.15g, got %s", bp->min_open ? "greater than" :
+                           "at least", bp->min, n->text);
+        return fail_at(L, n, key, "must be in %s%.15g, %.15g], got %s", bp->min_open ? "(" : "[",
+                       bp->min, bp->max, n->text);
+    }
+    return AGORA_OK;
+}
+
+static agora_status read_pacing(loader *L, const yt_node *g, const char *key, scenario_group *out)
+{
+    static const char *const kinds[] = {"none", "multiplier", "throttle", NULL};
+    char sub[KEY_MAX];
+    agora_status st = AGORA_OK;
+    size_t which = PACING_NONE;
+    child_key(sub, sizeof sub, key, "pacing");
+    const yt_node *kind = take_opt(L, g, "pacing", sub, &st);
+    if (st == AGORA_OK && kind)
+        st = read_choice(L, kind, sub, "pacing", kinds, &which);
+    if (st != AGORA_OK)
+        return st;
+    out->pacing = (pacing_kind)which;
+    if (out->pacing != PACING_NONE && !L->s->population.has_budget)
+        return fail_at(L, kind, sub, "pacing needs budgets: set population.budget");
+    static const behaviour_param step = {"pacing_step", 0, PACING_STEP_DEFAULT, 0.0, INFINITY, 1, 0};
+    static const behaviour_param max = {"pacing_max", 0, PACING_MAX_DEFAULT, 0.0, INFINITY, 1, 0};
+    const behaviour_param *knobs[2] = {&step, &max};
+    double *dest[2] = {&out->pacing_step, &out->pacing_max};
+    for (int k = 0; k < 2; k++) {
+        child_key(sub, sizeof sub, key, knobs[k]->key);
+        const yt_node *n = take_opt(L, g, knobs[k]->key, sub, &st);
+        *dest[k] = knobs[k]->fallback;
+        if (st == AGORA_OK && n) {
+            if (out->pacing == PACING_NONE)
+                return fail_at(L, n, sub, "applies only with pacing: multiplier or throttle");
+            st = read_behaviour_param(L, n, sub, knobs[k], dest[k]);
+        }
+        if (st != AGORA_OK)
+            return st;
+    }
+    return AGORA_OK;
+}
+
+/* When a group has a key of another behaviour (factor on a truthful group), say
+ * whose key it is: the likely mistake is the behaviour, not the key. */
+static const char *other_behaviours_key(const yt_node *g, const char *const *allowed, char *buf,
+                                        size_t size)
+{
+    for (size_t i = 0; i < g->n_pairs; i++) {
+        const char *k = g->pairs[i].key->text;
+        if (in_list(k, allowed))
+            continue;
+        for (size_t b = 0; behaviour_at(b); b++)
+            for (const behaviour_param *q = behaviour_at(b)->params; q && q->key; q++)
+                if (strcmp(q->key, k) == 0) {
+                    snprintf(buf, size, "; %s is a key of %s", k, behaviour_at(b)->name);
+                    return buf;
+                }
+        return NULL;
+    }
+    return NULL;
+}
+
+/* The keys a group of behaviour b may have: its own parameters (from the
+ * behaviour's table, so the loader needs no change when one is added) and the
+ * keys every group has. */
+static size_t group_keys(const behaviour *b, const char **keys, size_t cap)
+{
+    static const char *const common[] = {"behaviour", "share", "pacing", "pacing_step",
+                                         "pacing_max"};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof common / sizeof common[0] && n + 1 < cap; i++)
+        keys[n++] = common[i];
+    for (const behaviour_param *q = b ? b->params : NULL; q && q->key && n + 1 < cap; q++)
+        keys[n++] = q->key;
+    keys[n] = NULL;
+    return n;
+}
+
 static agora_status read_group(loader *L, const yt_node *g, const char *key, int only_one,
                                scenario_group *out)
 {
-    static const char *const keys_all[] = {"behaviour", "share", "factor", NULL};
-    static const char *const keys_truthful[] = {"behaviour", "share", NULL};
     char sub[KEY_MAX];
     size_t which;
     agora_status st = expect_map(L, g, key);
-    if (st == AGORA_OK)
-        st = check_keys(L, g, key, keys_all, NULL);
     if (st != AGORA_OK)
         return st;
     child_key(sub, sizeof sub, key, "behaviour");
-    const yt_node *b = take(L, g, "behaviour", sub, &st);
-    if (st != AGORA_OK)
-        return st;
+    const yt_node *b = yt_map_find(g, "behaviour") ? yt_map_find(g, "behaviour")->value : NULL;
     if (!b) {
         char hint[300];
         snprintf(hint, sizeof hint, " (one of: %s)", behaviour_names());
@@ -868,21 +954,30 @@ static agora_status read_group(loader *L, const yt_node *g, const char *key, int
     registered_behaviours(names);
     if ((st = read_choice(L, b, sub, "behaviour", names, &which)) != AGORA_OK)
         return st;
-    snprintf(out->behaviour, sizeof out->behaviour, "%s", names[which]);
-    /* Behaviour parameters are still read here; only shade has one. */
-    int shade = strcmp(names[which], "shade") == 0;
-    if (!shade && (st = check_keys(L, g, key, keys_truthful, "; factor applies to shade only")))
+    const behaviour *beh = behaviour_find(names[which]);
+    const char *keys[MAX_PLUGINS + 8];
+    group_keys(beh, keys, sizeof keys / sizeof keys[0]);
+    char hint[160];
+    if ((st = check_keys(L, g, key, keys, other_behaviours_key(g, keys, hint, sizeof hint))))
         return st;
+    take(L, g, "behaviour", sub, &st);
+    snprintf(out->behaviour, sizeof out->behaviour, "%s", names[which]);
     if ((st = read_share(L, g, key, only_one, &out->share)) != AGORA_OK)
         return st;
-    out->factor = 1;
-    child_key(sub, sizeof sub, key, "factor");
-    const yt_node *factor = take_opt(L, g, "factor", sub, &st);
-    if (st != AGORA_OK || !factor)
-        return st;
-    if ((st = read_real(L, factor, sub, &out->factor)) != AGORA_OK)
-        return st;
-    return check_bound(L, factor, sub, out->factor, MIN_POSITIVE);
+    for (const behaviour_param *bp = beh->params; bp && bp->key; bp++) {
+        double *field = (double *)((char *)&out->params + bp->offset);
+        child_key(sub, sizeof sub, key, bp->key);
+        const yt_node *n = take_opt(L, g, bp->key, sub, &st);
+        *field = bp->fallback;
+        if (st == AGORA_OK && n)
+            st = read_behaviour_param(L, n, sub, bp, field);
+        if (st != AGORA_OK)
+            return st;
+    }
+    const char *why = beh->validate ? beh->validate(&out->params) : NULL;
+    if (why)
+        return fail_at(L, g, key, "%s", why);
+    return read_pacing(L, g, key, out);
 }
 
 static agora_status default_groups(loader *L)
@@ -893,7 +988,8 @@ static agora_status default_groups(loader *L)
         return oom(L);
     snprintf(s->groups[0].behaviour, sizeof s->groups[0].behaviour, "truthful");
     s->groups[0].share = 1;
-    s->groups[0].factor = 1;
+    s->groups[0].pacing_step = PACING_STEP_DEFAULT;
+    s->groups[0].pacing_max = PACING_MAX_DEFAULT;
     s->n_groups = 1;
     return AGORA_OK;
 }
@@ -1045,6 +1141,19 @@ static agora_status read_output(loader *L, const yt_node *o)
 
 /* ---- the whole scenario ------------------------------------------------------------------ */
 
+/* Defaults that depend on the market (tuned learning rates need the horizon),
+ * filled in once everything else is known; the resolved text then shows them. */
+static void resolve_groups(scenario *s)
+{
+    position_params auction = {s->mechanism.slots, s->mechanism.ctr, s->mechanism.reserve};
+    market_info m = {position_mechanism_find(s->mechanism.name), &auction, s->rounds};
+    for (size_t i = 0; i < s->n_groups; i++) {
+        const behaviour *b = behaviour_find(s->groups[i].behaviour);
+        if (b && b->resolve)
+            b->resolve(&s->groups[i].params, &m);
+    }
+}
+
 static agora_status read_top(loader *L, const yt_node *root)
 {
     static const char *const keys[] = {"seed",      "rounds", "population", "market",
@@ -1083,6 +1192,7 @@ static agora_status read_top(loader *L, const yt_node *root)
         return missing(L, root, "mechanism", NULL);
     if ((st = read_mechanism(L, mech)) || (st = read_agents(L, agents)))
         return st;
+    resolve_groups(s);
     return read_output(L, output);
 }
 

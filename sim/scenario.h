@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "behaviour.h"
 #include "status.h"
 
 /* Largest population: agent ids travel as uint32. */
@@ -36,10 +37,19 @@ typedef enum {
     CLICKS_POISSON    /* one Poisson(ctr) draw per shown ad */
 } click_model;
 
+typedef enum {
+    PACING_NONE,
+    PACING_MULTIPLIER, /* bid / (1 + mu), mu from the dual-gradient controller */
+    PACING_THROTTLE    /* take part with probability p, p from its controller */
+} pacing_kind;
+
 typedef struct {
     char behaviour[SCENARIO_NAME_MAX]; /* name in the behaviour registry */
     double share;                      /* fraction of the population; shares sum to 1 */
-    double factor;                     /* shade: bid = factor * value (default 1) */
+    behaviour_params params;           /* the behaviour's keys, resolved */
+    pacing_kind pacing;                /* budget pacing layered on the behaviour */
+    double pacing_step;                /* controller step, per unit of relative spend error */
+    double pacing_max;                 /* largest pacing multiplier mu */
 } scenario_group;
 
 typedef struct {

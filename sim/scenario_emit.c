@@ -155,12 +155,20 @@ static void put_groups(text_buf *t, const scenario *s)
     put(t, "agents:\n");
     for (size_t i = 0; i < s->n_groups; i++) {
         const scenario_group *g = &s->groups[i];
+        static const char *const pacing[] = {"none", "multiplier", "throttle"};
         put(t, "  - {behaviour: %s, share: ", g->behaviour);
         put_num(t, g->share);
-        /* factor is a shade parameter; other behaviours refuse the key. */
-        if (strcmp(g->behaviour, "shade") == 0) {
-            put(t, ", factor: ");
-            put_num(t, g->factor);
+        /* Each behaviour's own keys, from its table: other behaviours refuse them. */
+        const behaviour *b = behaviour_find(g->behaviour);
+        for (const behaviour_param *q = b ? b->params : NULL; q && q->key; q++) {
+            put(t, ", %s: ", q->key);
+            put_num(t, *(const double *)((const char *)&g->params + q->offset));
+        }
+        if (g->pacing != PACING_NONE) {
+            put(t, ", pacing: %s, pacing_step: ", pacing[g->pacing]);
+            put_num(t, g->pacing_step);
+            put(t, ", pacing_max: ");
+            put_num(t, g->pacing_max);
         }
         put(t, "}\n");
     }

@@ -56,7 +56,7 @@ else fail "two stops (1, 4, 3 ranks)"; fi
 
 # A real SIGUSR1 through mpirun, landing whenever it lands: the result must
 # still equal the uninterrupted run. Budgets large enough not to end the market.
-long=(--set rounds=100000 --set output.snapshot_every=10000 --set "population.budget={dist: uniform, low: 5000, high: 9000}")
+long=(--set rounds=20000 --set output.snapshot_every=2000 --set "population.budget={dist: uniform, low: 5000, high: 9000}")
 "$agora" run "$scenario" "${long[@]}" --out "$tmp/long-ref.h5" --quiet
 # mpirun itself, not a shell function around it: the signal must reach mpirun,
 # which forwards it to the ranks.
@@ -81,7 +81,7 @@ fi
 
 # kill -9 once a periodic checkpoint exists: the checkpoint and the partial output
 # must still be usable.
-every=(--set output.checkpoint_every=3000)
+every=(--set output.checkpoint_every=600)
 "$agora" run "$scenario" "${long[@]}" "${every[@]}" --out "$tmp/k.h5" --quiet &
 pid=$!
 for _ in $(seq 200); do [ -e "$tmp/k.ckpt.h5" ] && break; sleep 0.02; done

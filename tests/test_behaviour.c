@@ -1,8 +1,9 @@
-/* Unit tests of agents/: the truthful and shade behaviours and the registry
- * that scenarios name them through. */
+/* Unit tests of agents/: the truthful and shade behaviours, their batch forms,
+ * and the registry that scenarios name them through. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "behaviour.h"
 
@@ -21,12 +22,11 @@ START_TEST(test_truthful_bids_value)
 {
     const behaviour *b = behaviour_find("truthful");
     ck_assert_ptr_nonnull(b);
-    ck_assert_uint_eq(b->state_bytes, 0);
-    agent_state a = agents();
-    behaviour_params p = {0.5}; /* ignored */
+    ck_assert_ptr_null(b->state_size); /* stateless */
+    behaviour_params p = {.factor = 0.5}; /* ignored */
     for (size_t i = 0; i < N; i++) {
-        ck_assert_double_eq(b->bid(&p, &a, i, 0), value[i]);
-        ck_assert_double_eq(b->bid(&p, &a, i, 12345), value[i]); /* round-independent */
+        ck_assert_double_eq(b->bid(&p, value[i], NULL, 0.1), value[i]);
+        ck_assert_double_eq(b->bid(&p, value[i], NULL, 0.9), value[i]); /* draw-independent */
     }
 }
 END_TEST
@@ -35,14 +35,17 @@ START_TEST(test_shade_bids_fraction)
 {
     const behaviour *b = behaviour_find("shade");
     ck_assert_ptr_nonnull(b);
-    ck_assert_uint_eq(b->state_bytes, 0);
-    agent_state a = agents();
+    ck_assert_ptr_null(b->state_size);
     static const double factors[] = {0.0, 0.5, 0.8, 1.0};
     for (size_t f = 0; f < sizeof factors / sizeof factors[0]; f++) {
-        behaviour_params p = {factors[f]};
+        behaviour_params p = {.factor = factors[f]};
         for (size_t i = 0; i < N; i++)
-            ck_assert_double_eq(b->bid(&p, &a, i, 7), factors[f] * value[i]);
+            ck_assert_double_eq(b->bid(&p, value[i], NULL, 0.5), factors[f] * value[i]);
     }
+    /* Its one key, with the range the loader enforces: factor > 0, default 1. */
+    ck_assert_str_eq(b->params[0].key, "factor");
+    ck_assert_ptr_null(b->params[1].key);
+    ck_assert(b->params[0].fallback == 1.0 && b->params[0].min == 0.0 && b->params[0].min_open);
 }
 END_TEST
 
@@ -54,29 +57,15 @@ START_TEST(test_bid_many_matches_bid)
     static const uint32_t index[] = {3, 0, 2, 2, 1, 3};
     enum { M = sizeof index / sizeof index[0] };
     static const char *const names[] = {"truthful", "shade"};
-    behaviour_params p = {0.3};
+    behaviour_params p = {.factor = 0.3};
     for (int k = 0; k < 2; k++) {
         const behaviour *b = behaviour_find(names[k]);
         ck_assert_ptr_nonnull(b->bid_many);
         double out[M];
-        b->bid_many(&p, &a, index, M, 9, out);
+        b->bid_many(&p, &a, index, M, out);
         for (int j = 0; j < M; j++)
-            ck_assert_double_eq(out[j], b->bid(&p, &a, index[j], 9));
+            ck_assert_double_eq(out[j], b->bid(&p, value[index[j]], NULL, 0.5));
     }
-}
-END_TEST
-
-START_TEST(test_behaviour_does_not_touch_state)
-{
-    agent_state a = agents();
-    behaviour_params p = {0.7};
-    spend[2] = 3.0;
-    budget_left[2] = INFINITY;
-    behaviour_find("shade")->bid(&p, &a, 2, 1);
-    behaviour_find("truthful")->bid(&p, &a, 2, 1);
-    ck_assert_double_eq(spend[2], 3.0);
-    ck_assert(isinf(budget_left[2]));
-    ck_assert_double_eq(value[2], 2.5);
 }
 END_TEST
 
@@ -86,15 +75,17 @@ START_TEST(test_registry)
     ck_assert_ptr_null(behaviour_find(""));
     ck_assert_ptr_null(behaviour_find(NULL));
     ck_assert_ptr_null(behaviour_find("Truthful")); /* names are case-sensitive */
-    ck_assert_str_eq(behaviour_names(), "truthful, shade");
-    static const char *const names[] = {"truthful", "shade"};
-    for (int i = 0; i < 2; i++) {
-        const behaviour *b = behaviour_find(names[i]);
-        ck_assert_ptr_nonnull(b);
-        ck_assert_str_eq(b->name, names[i]);
+    /* Every registered behaviour is found by its name and has what the engine calls. */
+    size_t n = 0;
+    for (const behaviour *b; (b = behaviour_at(n)); n++) {
+        ck_assert_ptr_eq(behaviour_find(b->name), b);
         ck_assert_ptr_nonnull(b->description);
         ck_assert_ptr_nonnull(b->bid);
+        ck_assert_ptr_nonnull(strstr(behaviour_names(), b->name));
+        ck_assert(!b->wants_feedback || b->observe);
+        ck_assert(!b->state_size || b->init);
     }
+    ck_assert_uint_ge(n, 2);
 }
 END_TEST
 
@@ -105,7 +96,6 @@ static Suite *behaviour_suite(void)
     tcase_add_test(tc, test_truthful_bids_value);
     tcase_add_test(tc, test_shade_bids_fraction);
     tcase_add_test(tc, test_bid_many_matches_bid);
-    tcase_add_test(tc, test_behaviour_does_not_touch_state);
     tcase_add_test(tc, test_registry);
     suite_add_tcase(s, tc);
     return s;

@@ -101,13 +101,19 @@ END_TEST
 START_TEST(groups_follow_cumulative_shares)
 {
     /* Shares 0.7 / 0.3 of 10 agents: ids 0-6 in group 0, 7-9 in group 1. */
-    scenario_group groups[2] = {{"truthful", 0.7, 1.0}, {"shade", 0.3, 0.8}};
+    scenario_group groups[2] = {{.behaviour = "truthful", .share = 0.7},
+                                {.behaviour = "shade", .share = 0.3, .params = {.factor = 0.8}}};
     scenario s = {0};
     s.population.agents = 10;
     s.groups = groups;
     s.n_groups = 2;
     for (uint64_t id = 0; id < 10; id++)
         ck_assert_uint_eq(population_group_of(&s, id), id < 7 ? 0 : 1);
+    uint64_t lo, hi;
+    population_group_bounds(&s, 0, &lo, &hi);
+    ck_assert(lo == 0 && hi == 7);
+    population_group_bounds(&s, 1, &lo, &hi);
+    ck_assert(lo == 7 && hi == 10);
 }
 END_TEST
 

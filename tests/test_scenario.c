@@ -109,9 +109,9 @@ START_TEST(test_full_scenario)
     ck_assert_int_eq(s.mechanism.clicks, CLICKS_BERNOULLI);
     ck_assert_uint_eq(s.n_groups, 2);
     ck_assert_str_eq(s.groups[0].behaviour, "truthful");
-    ck_assert(s.groups[0].share == 0.25 && s.groups[0].factor == 1);
+    ck_assert(s.groups[0].share == 0.25);
     ck_assert_str_eq(s.groups[1].behaviour, "shade");
-    ck_assert(s.groups[1].share == 0.75 && s.groups[1].factor == 0.8);
+    ck_assert(s.groups[1].share == 0.75 && s.groups[1].params.factor == 0.8);
     ck_assert_str_eq(s.output.path, "out/full.h5");
     ck_assert(s.output.snapshot_every == 50);
     ck_assert_int_eq(s.output.compress, 6);
@@ -132,7 +132,7 @@ START_TEST(test_defaults)
     ck_assert_int_eq(s.mechanism.clicks, CLICKS_EXPECTED);
     ck_assert_uint_eq(s.n_groups, 1);
     ck_assert_str_eq(s.groups[0].behaviour, "truthful");
-    ck_assert(s.groups[0].share == 1 && s.groups[0].factor == 1);
+    ck_assert(s.groups[0].share == 1 && s.groups[0].pacing == PACING_NONE);
     ck_assert_str_eq(s.output.path, "test.h5");
     ck_assert(s.output.snapshot_every == 10);
     ck_assert_int_eq(s.output.compress, 0);
@@ -364,7 +364,7 @@ START_TEST(test_override_sequence_index)
                  "  - {behaviour: shade, share: 0.75, factor: 0.9}\n",
             ov, 3, &s);
     ck_assert(s.groups[0].share == 0.5 && s.groups[1].share == 0.5);
-    ck_assert(s.groups[1].factor == 0.6);
+    ck_assert(s.groups[1].params.factor == 0.6);
     scenario_free(&s);
 }
 END_TEST
@@ -704,10 +704,10 @@ static const bad_case agents_output_cases[] = {
                                 "..., share: ...}, got \"truthful\""},
     {BASE "agents: [{behaviour: greedy}]\n",
      "test.yaml:5:22: agents.0.behaviour: unknown behaviour \"greedy\" (expected one of: "
-     "truthful, shade)"},
+     "truthful, shade, hedge, exp3, ucb, egreedy, balanced)"},
     {BASE "agents: [{behaviour: truthful, factor: 0.5}]\n",
-     "test.yaml:5:32: agents.0.factor: unknown key (expected one of: behaviour, share); factor "
-     "applies to shade only"},
+     "test.yaml:5:32: agents.0.factor: unknown key (expected one of: behaviour, share, pacing, "
+     "pacing_step, pacing_max); factor is a key of shade"},
     {BASE "agents: [{behaviour: truthful, share: 0.5}, {behaviour: shade, share: 0.4}]\n",
      "test.yaml:5:9: agents: the shares sum to 0.9, not 1"},
     {BASE "agents: [{behaviour: truthful, share: 0.5}, {behaviour: shade}]\n",

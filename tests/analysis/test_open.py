@@ -32,7 +32,8 @@ def test_run_exposes_attrs_scenario_and_metrics(gsp_file):
         assert run.units("revenue") == "value units"
         assert run.units("agents/value") == "value units per click"
         np.testing.assert_array_equal(run.snapshot_rounds, [49, 99, 149, 199])
-        assert run.agent_fields == ["bid", "budget_left", "clicks", "spend", "utility", "value"]
+        assert run.agent_fields == ["bid", "budget_left", "clicks", "multiplier", "regret", "spend",
+                                    "utility", "value"]
 
 
 def test_state_digest_is_not_a_metric(gsp_file, tmp_path):

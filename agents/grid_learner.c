@@ -1,0 +1,34 @@
+/* Helpers shared by the bid-grid learners; see grid_learner.h. */
+#include "grid_learner.h"
+
+const char *grid_validate(const behaviour_params *p)
+{
+    return p->low < p->high ? NULL : "low must be less than high";
+}
+
+void grid_set_unit(behaviour_params *p, const market_info *m)
+{
+    double top = m->auction->slots ? m->auction->ctr[0] : 0.0;
+    p->unit = top > 0.0 ? top : 1.0;
+}
+
+double grid_bid(const behaviour_params *p, double value, uint32_t level)
+{
+    return grid_multiplier(p->low, p->high, (uint32_t)p->levels, level) * value;
+}
+
+uint32_t grid_others(const auction_view *v, const market_info *m, double *others)
+{
+    uint32_t n = 0, slots = m->auction->slots;
+    for (uint32_t q = 0; q < v->n_top && n < slots; q++)
+        if ((int32_t)q != v->position)
+            others[n++] = v->top[q];
+    return n;
+}
+
+cf_rule grid_rule(const market_info *m)
+{
+    cf_rule rule = CF_GSP;
+    cf_rule_find(m->mechanism->name, &rule);
+    return rule;
+}
