@@ -7,36 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h5_attr.h"
 #include "version.h"
 
 #define CHUNK ((hsize_t)1 << 17)
 
 #define MAX_BLOCKS 600 /* base fields + two per behaviour group (at most 255) */
 
-static herr_t put_string(hid_t obj, const char *name, const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = attr < 0 ? -1 : H5Awrite(attr, type, &value);
-    if (attr >= 0)
-        H5Aclose(attr);
-    H5Sclose(space);
-    H5Tclose(type);
-    return rc;
-}
 
-static herr_t put_u64(hid_t obj, const char *name, uint64_t value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5Acreate2(obj, name, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_UINT64, &value);
-    if (attr >= 0)
-        H5Aclose(attr);
-    H5Sclose(space);
-    return rc;
-}
 
 /* This rank's rows [lo, lo + n) of a [agents x per_agent] dataset, read or
  * written collectively (a rank with no rows still takes part). */
@@ -75,12 +53,13 @@ static hid_t open_parallel(const char *path, int create, MPI_Comm comm)
 static agora_status write_contents(hid_t f, const scenario *s, const char *text,
                                    uint64_t round_next, uint64_t digest, const population *p)
 {
-    uint64_t agents = s->population.agents;
-    if (put_string(f, "format", "agora checkpoint") < 0 ||
-        put_u64(f, "layout_version", CHECKPOINT_LAYOUT_VERSION) < 0 ||
-        put_string(f, "version", AGORA_VERSION) < 0 || put_string(f, "scenario", text) < 0 ||
-        put_u64(f, "round_next", round_next) < 0 || put_u64(f, "agents", agents) < 0 ||
-        put_u64(f, "state_digest", digest) < 0)
+    uint64_t agents = s->population.agents, layout = CHECKPOINT_LAYOUT_VERSION;
+    if (h5_put_string(f, "format", "agora checkpoint") < 0 ||
+        h5_put_number(f, "layout_version", H5T_NATIVE_UINT64, &layout) < 0 ||
+        h5_put_string(f, "version", AGORA_VERSION) < 0 || h5_put_string(f, "scenario", text) < 0 ||
+        h5_put_number(f, "round_next", H5T_NATIVE_UINT64, &round_next) < 0 ||
+        h5_put_number(f, "agents", H5T_NATIVE_UINT64, &agents) < 0 ||
+        h5_put_number(f, "state_digest", H5T_NATIVE_UINT64, &digest) < 0)
         return AGORA_EIO;
     static state_block blocks[MAX_BLOCKS];
     size_t n = population_state_blocks(p, s, blocks, MAX_BLOCKS);
@@ -133,35 +112,7 @@ agora_status checkpoint_write(const char *path, const scenario *s, const char *s
 
 /* ---- reading ---------------------------------------------------------------------- */
 
-static int get_u64(hid_t obj, const char *name, uint64_t *out)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return -1;
-    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
-    herr_t rc = attr < 0 ? -1 : H5Aread(attr, H5T_NATIVE_UINT64, out);
-    if (attr >= 0)
-        H5Aclose(attr);
-    return rc < 0 ? -1 : 0;
-}
 
-/* A malloc'd copy of a string attribute, or NULL. */
-static char *get_string(hid_t obj, const char *name)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return NULL;
-    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    char *value = NULL, *copy = NULL;
-    if (attr >= 0 && H5Aread(attr, type, &value) >= 0 && value) {
-        copy = strdup(value);
-        H5free_memory(value);
-    }
-    H5Tclose(type);
-    if (attr >= 0)
-        H5Aclose(attr);
-    return copy;
-}
 
 /* The next line of a resolved scenario, skipping the one key that may change
  * between a run and its resumption. */
@@ -201,13 +152,13 @@ static int compare_scenarios(const char *saved, const char *now, char *a, char *
 static agora_status check_header(hid_t f, const char *path, const char *text, uint64_t agents,
                                  uint64_t *round_next, uint64_t *digest, agora_error *err)
 {
-    char *format = get_string(f, "format"), *saved = get_string(f, "scenario");
+    char *format = h5_get_string(f, "format"), *saved = h5_get_string(f, "scenario");
     uint64_t layout = 0, n = 0;
     agora_status st = AGORA_OK;
     char a[160], b[160];
     if (!format || strcmp(format, "agora checkpoint") != 0 || !saved ||
-        get_u64(f, "layout_version", &layout) < 0 || get_u64(f, "agents", &n) < 0 ||
-        get_u64(f, "round_next", round_next) < 0 || get_u64(f, "state_digest", digest) < 0)
+        h5_get_u64(f, "layout_version", &layout) < 0 || h5_get_u64(f, "agents", &n) < 0 ||
+        h5_get_u64(f, "round_next", round_next) < 0 || h5_get_u64(f, "state_digest", digest) < 0)
         st = agora_fail(err, AGORA_EINPUT, "%s: not an agora checkpoint", path);
     else if (layout != CHECKPOINT_LAYOUT_VERSION)
         st = agora_fail(err, AGORA_EINPUT, "%s: checkpoint layout %llu, this agora reads %d",

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "h5_attr.h"
 #include "partition.h"
 #include "version.h"
 
@@ -57,31 +58,7 @@ static void now_iso8601(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static herr_t write_string_attr(hid_t obj, const char *name, const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = attr < 0 ? -1 : H5Awrite(attr, type, &value);
-    if (attr >= 0)
-        H5Aclose(attr);
-    H5Sclose(space);
-    H5Tclose(type);
-    return rc;
-}
 
-static herr_t write_number_attr(hid_t obj, const char *name, hid_t type, const void *value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = attr < 0 ? -1 : H5Awrite(attr, type, value);
-    if (attr >= 0)
-        H5Aclose(attr);
-    H5Sclose(space);
-    return rc;
-}
 
 static hid_t create_dataset(hid_t parent, const char *name, hid_t type, int rank,
                             const hsize_t *dims, const hsize_t *chunk, int compress,
@@ -96,8 +73,8 @@ static hid_t create_dataset(hid_t parent, const char *name, hid_t type, int rank
     hid_t ds = H5Dcreate2(parent, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
     H5Sclose(space);
-    if (ds >= 0 && (write_string_attr(ds, "units", units) < 0 ||
-                    write_string_attr(ds, "description", description) < 0)) {
+    if (ds >= 0 && (h5_put_string(ds, "units", units) < 0 ||
+                    h5_put_string(ds, "description", description) < 0)) {
         H5Dclose(ds);
         return -1;
     }
@@ -133,14 +110,14 @@ static agora_status create_layout(output *o, const scenario *s, const char *text
     MPI_Bcast(started, sizeof started, MPI_CHAR, 0, o->comm);
     int32_t ranks = o->ranks, layout = OUTPUT_LAYOUT_VERSION;
     hid_t root = o->file;
-    if (write_string_attr(root, "format", "agora run") < 0 ||
-        write_number_attr(root, "layout_version", H5T_NATIVE_INT32, &layout) < 0 ||
-        write_string_attr(root, "version", AGORA_VERSION) < 0 ||
-        write_string_attr(root, "scenario", text) < 0 ||
-        write_string_attr(root, "source", s->source) < 0 ||
-        write_number_attr(root, "seed", H5T_NATIVE_UINT64, &s->seed) < 0 ||
-        write_number_attr(root, "ranks", H5T_NATIVE_INT32, &ranks) < 0 ||
-        write_string_attr(root, "started", started) < 0)
+    if (h5_put_string(root, "format", "agora run") < 0 ||
+        h5_put_number(root, "layout_version", H5T_NATIVE_INT32, &layout) < 0 ||
+        h5_put_string(root, "version", AGORA_VERSION) < 0 ||
+        h5_put_string(root, "scenario", text) < 0 ||
+        h5_put_string(root, "source", s->source) < 0 ||
+        h5_put_number(root, "seed", H5T_NATIVE_UINT64, &s->seed) < 0 ||
+        h5_put_number(root, "ranks", H5T_NATIVE_INT32, &ranks) < 0 ||
+        h5_put_string(root, "started", started) < 0)
         return agora_fail(err, AGORA_EIO, "%s: cannot write the root attributes", o->tmp_path);
 
     hid_t metrics = H5Gcreate2(root, "metrics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -377,8 +354,8 @@ agora_status output_close(output *o, output_end end, double wall_seconds, agora_
             now_iso8601(finished);
         MPI_Bcast(finished, sizeof finished, MPI_CHAR, 0, o->comm);
         MPI_Bcast(&wall_seconds, 1, MPI_DOUBLE, 0, o->comm);
-        if (write_string_attr(o->file, "finished", finished) < 0 ||
-            write_number_attr(o->file, "wall_seconds", H5T_NATIVE_DOUBLE, &wall_seconds) < 0)
+        if (h5_put_string(o->file, "finished", finished) < 0 ||
+            h5_put_number(o->file, "wall_seconds", H5T_NATIVE_DOUBLE, &wall_seconds) < 0)
             st = agora_fail(err, AGORA_EIO, "%s: cannot write the closing attributes", o->tmp_path);
     }
     close_handles(o);

@@ -84,18 +84,6 @@ static void join_names(char *buf, size_t size, const char *const *names)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", names[i]);
 }
 
-/* parent.child, cut to fit: a long key only shortens a message. */
-static void child_key(char *buf, size_t size, const char *parent, const char *child)
-{
-    size_t n = 0;
-    for (const char *p = parent; *p && n + 1 < size; p++)
-        buf[n++] = *p;
-    if (parent[0] && n + 1 < size)
-        buf[n++] = '.';
-    for (const char *p = child; *p && n + 1 < size; p++)
-        buf[n++] = *p;
-    buf[n] = '\0';
-}
 
 /* ---- key bookkeeping ----------------------------------------------------------------- */
 
@@ -170,7 +158,7 @@ static agora_status unknown_key(loader *L, const yt_node *keynode, const char *p
                                 const char *const *allowed, const char *hint)
 {
     char key[KEY_MAX], names[512], guess[96] = "";
-    child_key(key, sizeof key, parent, keynode->text);
+    yt_child_path(key, sizeof key, parent, keynode->text);
     join_names(names, sizeof names, allowed);
     for (size_t i = 0; allowed[i]; i++) {
         size_t d = edit_distance(keynode->text, allowed[i]);
@@ -202,7 +190,7 @@ static agora_status check_unused(loader *L, const yt_node *n, const char *path)
         for (size_t i = 0; i < n->n_items; i++) {
             char idx[24];
             snprintf(idx, sizeof idx, "%zu", i);
-            child_key(key, sizeof key, path, idx);
+            yt_child_path(key, sizeof key, path, idx);
             agora_status st = check_unused(L, n->items[i], key);
             if (st != AGORA_OK)
                 return st;
@@ -219,7 +207,7 @@ static agora_status check_unused(loader *L, const yt_node *n, const char *path)
                 read[k] = NULL;
                 return unknown_key(L, p->key, path, read, NULL);
             }
-            child_key(key, sizeof key, path, p->key->text);
+            yt_child_path(key, sizeof key, path, p->key->text);
             agora_status st = check_unused(L, p->value, key);
             if (st != AGORA_OK)
                 return st;
@@ -490,7 +478,7 @@ static agora_status read_param(loader *L, const yt_node *map, const char *name,
 {
     char key[KEY_MAX];
     agora_status st = AGORA_OK;
-    child_key(key, sizeof key, parent, name);
+    yt_child_path(key, sizeof key, parent, name);
     const yt_node *v = take(L, map, name, key, &st);
     if (st != AGORA_OK)
         return st;
@@ -516,14 +504,14 @@ static agora_status read_dist_params(loader *L, const yt_node *map, const char *
         return st;
     if (second && (st = read_param(L, map, second, key, &d->b)) != AGORA_OK)
         return st;
-    child_key(sub, sizeof sub, key, first);
+    yt_child_path(sub, sizeof sub, key, first);
     const yt_node *na = yt_map_find(map, first)->value;
     if (d->kind == DIST_CONSTANT || d->kind == DIST_UNIFORM)
         if ((st = check_bound(L, na, sub, d->a, lb)) != AGORA_OK)
             return st;
     if (!second)
         return AGORA_OK;
-    child_key(sub, sizeof sub, key, second);
+    yt_child_path(sub, sizeof sub, key, second);
     const yt_node *nb = yt_map_find(map, second)->value;
     if (d->kind == DIST_UNIFORM && !(d->b > d->a))
         return fail_at(L, nb, sub, "must be greater than low (%s), got %s", na->text, nb->text);
@@ -538,7 +526,7 @@ static agora_status read_dist_map(loader *L, const yt_node *map, const char *key
     char sub[KEY_MAX];
     size_t which;
     agora_status st = AGORA_OK;
-    child_key(sub, sizeof sub, key, "dist");
+    yt_child_path(sub, sizeof sub, key, "dist");
     const yt_node *name = take(L, map, "dist", sub, &st);
     if (st != AGORA_OK)
         return st;
@@ -830,7 +818,7 @@ static agora_status read_share(loader *L, const yt_node *g, const char *key, int
 {
     char sub[KEY_MAX];
     agora_status st = AGORA_OK;
-    child_key(sub, sizeof sub, key, "share");
+    yt_child_path(sub, sizeof sub, key, "share");
     const yt_node *n = take(L, g, "share", sub, &st);
     *share = 1;
     if (st != AGORA_OK)
@@ -871,7 +859,7 @@ static agora_status read_pacing(loader *L, const yt_node *g, const char *key, sc
     char sub[KEY_MAX];
     agora_status st = AGORA_OK;
     size_t which = PACING_NONE;
-    child_key(sub, sizeof sub, key, "pacing");
+    yt_child_path(sub, sizeof sub, key, "pacing");
     const yt_node *kind = take_opt(L, g, "pacing", sub, &st);
     if (st == AGORA_OK && kind)
         st = read_choice(L, kind, sub, "pacing", kinds, &which);
@@ -885,7 +873,7 @@ static agora_status read_pacing(loader *L, const yt_node *g, const char *key, sc
     const behaviour_param *knobs[2] = {&step, &max};
     double *dest[2] = {&out->pacing_step, &out->pacing_max};
     for (int k = 0; k < 2; k++) {
-        child_key(sub, sizeof sub, key, knobs[k]->key);
+        yt_child_path(sub, sizeof sub, key, knobs[k]->key);
         const yt_node *n = take_opt(L, g, knobs[k]->key, sub, &st);
         *dest[k] = knobs[k]->fallback;
         if (st == AGORA_OK && n) {
@@ -943,7 +931,7 @@ static agora_status read_group(loader *L, const yt_node *g, const char *key, int
     agora_status st = expect_map(L, g, key);
     if (st != AGORA_OK)
         return st;
-    child_key(sub, sizeof sub, key, "behaviour");
+    yt_child_path(sub, sizeof sub, key, "behaviour");
     const yt_node *b = yt_map_find(g, "behaviour") ? yt_map_find(g, "behaviour")->value : NULL;
     if (!b) {
         char hint[300];
@@ -966,7 +954,7 @@ static agora_status read_group(loader *L, const yt_node *g, const char *key, int
         return st;
     for (const behaviour_param *bp = beh->params; bp && bp->key; bp++) {
         double *field = (double *)((char *)&out->params + bp->offset);
-        child_key(sub, sizeof sub, key, bp->key);
+        yt_child_path(sub, sizeof sub, key, bp->key);
         const yt_node *n = take_opt(L, g, bp->key, sub, &st);
         *field = bp->fallback;
         if (st == AGORA_OK && n)

@@ -141,7 +141,7 @@ void yt_describe(const yt_node *n, char *buf, size_t size)
 }
 
 /* parent.child, cut to fit: a long key only shortens a message. */
-static void child_path(char *buf, size_t size, const char *parent, const char *child)
+void yt_child_path(char *buf, size_t size, const char *parent, const char *child)
 {
     size_t n = 0;
     for (const char *p = parent; *p && n + 1 < size; p++)
@@ -196,7 +196,7 @@ static agora_status convert_seq(converter *c, yaml_node_t *yn, const char *path,
         char sub[YT_PATH_MAX];
         char idx[24];
         snprintf(idx, sizeof idx, "%zu", i);
-        child_path(sub, sizeof sub, path, idx);
+        yt_child_path(sub, sizeof sub, path, idx);
         yaml_node_t *child = yaml_document_get_node(c->ydoc, start[i]);
         agora_status st = convert(c, child, sub, depth + 1, &n->items[i]);
         if (st != AGORA_OK)
@@ -256,7 +256,7 @@ static agora_status check_duplicates(converter *c, const yt_node *map, const cha
         return AGORA_OK;
     const yt_node *k1 = map->pairs[first].key, *k2 = map->pairs[repeat].key;
     char sub[YT_PATH_MAX], where[YT_PATH_MAX + 64];
-    child_path(sub, sizeof sub, path, k2->text);
+    yt_child_path(sub, sizeof sub, path, k2->text);
     yt_where(k2, where, sizeof where);
     if (k1->line == 0)
         return agora_fail(c->err, AGORA_EINPUT, "%s: %s: duplicate key", where, sub);
@@ -298,7 +298,7 @@ static agora_status convert_map(converter *c, yaml_node_t *yn, const char *path,
     agora_status st = check_duplicates(c, n, path);
     for (size_t i = 0; st == AGORA_OK && i < count; i++) {
         char sub[YT_PATH_MAX];
-        child_path(sub, sizeof sub, path, n->pairs[i].key->text);
+        yt_child_path(sub, sizeof sub, path, n->pairs[i].key->text);
         yaml_node_t *yv = yaml_document_get_node(c->ydoc, start[i].value);
         st = convert(c, yv, sub, depth + 1, &n->pairs[i].value);
     }
@@ -547,7 +547,7 @@ static agora_status graft_step(const graft_ctx *g, yt_node **slot, const char *c
     yt_pair *pair = yt_map_find(cur, comp);
     if (!pair) {
         char here[YT_PATH_MAX];
-        child_path(here, sizeof here, prefix, comp);
+        yt_child_path(here, sizeof here, prefix, comp);
         if (next && is_index(next)) {
             char item[32];
             size_t n = strcspn(next, ".");
@@ -584,7 +584,7 @@ static agora_status graft(yt_doc *doc, const graft_ctx *g, char *path, yt_node *
         if (st != AGORA_OK)
             return st;
         char sub[YT_PATH_MAX];
-        child_path(sub, sizeof sub, prefix, comp);
+        yt_child_path(sub, sizeof sub, prefix, comp);
         snprintf(prefix, sizeof prefix, "%s", sub);
         slot = child;
         comp = next;

@@ -66,6 +66,9 @@ yt_pair *yt_map_find(const yt_node *map, const char *key);
 /* True for a plain empty scalar, ~ and null: YAML's way of saying nothing. */
 int yt_is_null(const yt_node *n);
 
+/* buf = "parent.child" (just "child" when parent is empty), cut to fit. */
+void yt_child_path(char *buf, size_t size, const char *parent, const char *child);
+
 /* Writes "source:line:col" (or just the source for override nodes) to buf. */
 void yt_where(const yt_node *n, char *buf, size_t size);
 
