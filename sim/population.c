@@ -131,8 +131,12 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
     p->n_groups = s->n_groups;
     if (!(p->groups = calloc(s->n_groups, sizeof *p->groups)))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
-    for (size_t k = 0; k < s->n_groups && st == AGORA_OK; k++)
+    p->all_truthful = 1;
+    for (size_t k = 0; k < s->n_groups && st == AGORA_OK; k++) {
         st = init_group(p, s, k, err);
+        p->all_truthful &= strcmp(s->groups[k].behaviour, "truthful") == 0 &&
+                           s->groups[k].pacing == PACING_NONE;
+    }
     return st;
 }
 

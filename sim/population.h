@@ -33,6 +33,7 @@ typedef struct {
     agent_group *groups;
     size_t n_groups;
     int budgeted, learners, wants_feedback;
+    int all_truthful; /* every bid equals the value: multipliers are 1 without dividing */
     uint64_t seed, rounds;
     market_info market;
     position_params auction;

@@ -197,9 +197,18 @@ static void draw_participants(market *m, uint64_t t)
 static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     const population *pop = m->pop;
-    size_t n = m->plan.recv_total, placed = 0;
-    population_bids(pop, m->recv_index, n, t, m->recv_bid);
-    for (size_t j = 0; j < n; j++) {
+    size_t requests = m->plan.recv_total, placed = 0;
+    population_bids(pop, m->recv_index, requests, t, m->recv_bid);
+    fixed_add(&sums[METRIC_BID_REQUESTS], (double)requests);
+    if (pop->all_truthful) {
+        /* Every placed bid is its value: each multiplier is exactly 1. */
+        for (size_t j = 0; j < requests; j++)
+            placed += m->recv_bid[j] > 0.0;
+        fixed_add(&sums[METRIC_MULTIPLIER_SUM], (double)placed);
+        fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
+        return;
+    }
+    for (size_t j = 0; j < requests; j++) {
         uint32_t i = m->recv_index[j];
         double value = pop->state.value[i], bid = m->recv_bid[j];
         if (bid > 0.0 && value > 0.0) {
@@ -209,7 +218,6 @@ static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
         if (pop->wants_feedback)
             m->recv_wants[j] = (uint8_t)pop->groups[pop->state.group[i]].b->wants_feedback;
     }
-    fixed_add(&sums[METRIC_BID_REQUESTS], (double)n);
     fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
 }
 

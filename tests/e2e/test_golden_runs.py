@@ -48,6 +48,7 @@ def test_gsp_truthful(run_scenario):
     assert metric(f, "slots_filled")[0] == 2
     assert metric(f, "eligible_bids")[0] == 3
     assert metric(f, "auctions")[0] == 1
+    assert metric(f, "mean_bid_multiplier")[0] == 1
     np.testing.assert_array_equal(f["agents"]["spend"][0], [800, 200, 0])
 
 
@@ -68,6 +69,9 @@ def test_gsp_at_eos_equilibrium_equals_vcg(run_scenario):
     assert metric(f, "revenue")[0] == 800
     np.testing.assert_array_equal(f["population"]["group"][()], [0, 1, 2])
     np.testing.assert_array_equal(f["agents"]["bid"][0], [10, 3, 2])
+    # Bid multipliers 10/10, 3/4, 2/2: their mean is (1 + 0.75 + 1) / 3.
+    assert metric(f, "mean_bid_multiplier")[0] == pytest.approx(2.75 / 3, rel=1e-15)
+    assert metric(f, "bid_requests")[0] == 3
 
 
 def test_gfp_pays_own_bid(run_scenario):
@@ -109,6 +113,9 @@ def test_budget_caps_spend_and_stops_bidding(run_scenario):
     np.testing.assert_array_equal(f["agents"]["budget_left"][1], [0, 400, 1000])
     np.testing.assert_array_equal(f["agents"]["bid"][1], [0, 4, 2])
     np.testing.assert_array_equal(f["agents"]["round"][()], [0, 1])
+    # spend_rate_error, rho = budget / 2 rounds = (250, 500, 500): round 0 spends
+    # (500, 200, 0): |500-250|/250 + |200-500|/500 + |0-500|/500 = 1 + 0.6 + 1.
+    assert metric(f, "spend_rate_error")[0] == pytest.approx(2.6 / 3, rel=1e-14)
 
 
 SAMPLED = """\
