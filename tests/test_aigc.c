@@ -16,23 +16,7 @@
 
 enum { MAX_N = 200, MAX_M = 20 };
 
-/* Check records every assertion through a pipe; the random-instance loops
- * make many checks, so they count violations and assert once. */
-static long violations;
-static int first_violation_line;
-#define EXPECT(cond)                                                                      \
-    do {                                                                                  \
-        if (!(cond) && violations++ == 0)                                                 \
-            first_violation_line = __LINE__;                                              \
-    } while (0)
-static void reset_violations(void)
-{
-    violations = 0;
-    first_violation_line = 0;
-}
-#define ASSERT_NO_VIOLATIONS()                                                            \
-    ck_assert_msg(violations == 0, "%ld violations, the first at line %d", violations,   \
-                  first_violation_line)
+#include "violations.h" /* EXPECT: counted checks in random-instance loops */
 
 static int close_to(double a, double b, double tol)
 {

@@ -18,23 +18,7 @@ enum { MAX_L = 64, MAX_SLOTS = 8, MAX_BIDDERS = 16 };
 static const double TOL = 1e-12;
 #define ck_assert_near(x, y, tol) ck_assert_double_eq_tol((x), (y), (tol))
 
-/* Check records every assertion through a pipe; the random-instance loops
- * make many checks, so they count violations and assert once. */
-static long violations;
-static int first_violation_line;
-#define EXPECT(cond)                                                                      \
-    do {                                                                                  \
-        if (!(cond) && violations++ == 0)                                                 \
-            first_violation_line = __LINE__;                                              \
-    } while (0)
-static void reset_violations(void)
-{
-    violations = 0;
-    first_violation_line = 0;
-}
-#define ASSERT_NO_VIOLATIONS()                                                            \
-    ck_assert_msg(violations == 0, "%ld violations, the first at line %d", violations,   \
-                  first_violation_line)
+#include "violations.h" /* EXPECT: counted checks in random-instance loops */
 
 /* The running example of Edelman, Ostrovsky & Schwarz (2007): two slots with
  * 200 and 100 expected clicks, three bidders with per-click values 10, 4, 2. */

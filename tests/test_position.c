@@ -35,23 +35,7 @@ static position_outcome run(const char *name, uint32_t slots, const double *ctr,
     return run_m(m, slots, ctr, reserve, bids, ids, n);
 }
 
-/* Check records every assertion through a pipe; the random-instance loops
- * make millions of checks, so they count violations and assert once. */
-static long violations;
-static int first_violation_line;
-#define EXPECT(cond)                                                                      \
-    do {                                                                                  \
-        if (!(cond) && violations++ == 0)                                                 \
-            first_violation_line = __LINE__;                                              \
-    } while (0)
-static void reset_violations(void)
-{
-    violations = 0;
-    first_violation_line = 0;
-}
-#define ASSERT_NO_VIOLATIONS()                                                            \
-    ck_assert_msg(violations == 0, "%ld violations, the first at line %d", violations,   \
-                  first_violation_line)
+#include "violations.h" /* EXPECT: counted checks in random-instance loops */
 
 /* Expected revenue: price per click times clicks, over the filled slots. */
 static double revenue(const position_outcome *o, const double *ctr)
