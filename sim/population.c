@@ -100,6 +100,7 @@ static agora_status init_group(population *p, const scenario *s, size_t k, agora
     for (size_t i = 0; g->b->init && i < n; i++)
         g->b->init(&g->params, p->state.value[g->lo + i], g->state + i * g->stride);
     p->learners |= g->stride > 0 || g->pacing != PACING_NONE;
+    p->bandits |= g->played != NULL;
     p->wants_feedback |= g->b->wants_feedback;
     return AGORA_OK;
 }
@@ -363,6 +364,8 @@ uint64_t population_agent_hash(const population *p, size_t i)
     h = mix64(h ^ bits_of(a->clicks[i]));
     if (a->budget_left)
         h = mix64(h ^ bits_of(a->budget_left[i]));
+    if (!p->learners)
+        return h; /* no per-group state: spare the group lookup on the hot path */
     const agent_group *g = &p->groups[a->group[i]];
     size_t j = i - g->lo;
     for (uint32_t k = 0; k < g->stride; k++)

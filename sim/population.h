@@ -33,6 +33,7 @@ typedef struct {
     agent_group *groups;
     size_t n_groups;
     int budgeted, learners, wants_feedback;
+    int bandits;      /* some group learns from its round's gains (round_end) */
     int all_truthful; /* every bid equals the value: multipliers are 1 without dividing */
     uint64_t seed, rounds;
     market_info market;

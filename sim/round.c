@@ -352,7 +352,7 @@ static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
             population_observe(pop, index[h.request], t, &v);
         }
     }
-    for (size_t j = 0; j < m->plan.recv_total; j++)
+    for (size_t j = 0; pop->bandits && j < m->plan.recv_total; j++)
         if (m->recv_bid[j] > 0.0)
             population_played(pop, m->recv_index[j]);
     if (pop->budgeted) {
