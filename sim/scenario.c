@@ -1184,6 +1184,33 @@ static agora_status read_top(loader *L, const yt_node *root)
     return read_output(L, output);
 }
 
+/* The CLI prints a message as one line (DESIGN.md, invariant 5), but messages
+ * quote what the user wrote: keys, names and --set text, which may hold line
+ * breaks or other control characters. They are written as escapes here, once for
+ * every message, cutting the end if the escapes do not fit. */
+static void one_line(agora_error *err)
+{
+    char out[AGORA_ERROR_MAX];
+    size_t n = 0;
+    if (!err)
+        return;
+    for (const char *p = err->msg; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        char esc[8] = {(char)c, '\0'};
+        if (c == '\n' || c == '\r' || c == '\t')
+            snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        else if (c < 0x20 || c == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+        size_t k = strlen(esc);
+        if (n + k >= sizeof out)
+            break;
+        memcpy(out + n, esc, k);
+        n += k;
+    }
+    out[n] = '\0';
+    memcpy(err->msg, out, n + 1);
+}
+
 agora_status scenario_load_text(const char *text, size_t len, const char *source,
                                 const char *const *overrides, size_t n_overrides,
                                 scenario *out, agora_error *err)
@@ -1192,8 +1219,10 @@ agora_status scenario_load_text(const char *text, size_t len, const char *source
     snprintf(out->source, sizeof out->source, "%s", source);
     yt_doc doc;
     agora_status st = yt_parse(&doc, text, len, out->source, err);
-    if (st != AGORA_OK)
+    if (st != AGORA_OK) {
+        one_line(err);
         return st;
+    }
     loader L = {.s = out, .err = err};
     /* A file that is not a mapping is the file's fault, not the overrides'. */
     if (!yt_is_null(doc.root))
@@ -1205,8 +1234,10 @@ agora_status scenario_load_text(const char *text, size_t len, const char *source
     if (st == AGORA_OK)
         st = check_unused(&L, doc.root, "");
     yt_free(&doc);
-    if (st != AGORA_OK)
+    if (st != AGORA_OK) {
         scenario_free(out);
+        one_line(err);
+    }
     return st;
 }
 

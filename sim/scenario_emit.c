@@ -110,19 +110,43 @@ static void put_dist(text_buf *t, const char *name, const scenario_dist *d)
     }
 }
 
-/* Double-quoted so that any path survives: YAML escapes for the few bytes that
- * need them; everything else (UTF-8 included) is copied. */
+/* The code point of the UTF-8 sequence at s and its length in *n; the loader
+ * hands over only well-formed UTF-8 (libyaml checks files, the override code
+ * checks --set), so a malformed byte is taken as the code point of its value. */
+static unsigned long utf8_decode(const unsigned char *s, size_t *n)
+{
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+    unsigned long cp = len == 1 ? s[0] : s[0] & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *n = 1;
+            return s[0];
+        }
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    *n = len;
+    return cp;
+}
+
+/* Double-quoted so that any path survives: escapes for every character that a
+ * YAML reader would refuse (C0 and C1 controls, U+FFFE, U+FFFF) or take as a line
+ * break and fold (NEL, U+2028, U+2029); everything else is copied, so that the
+ * text loads back to the same bytes. */
 static void put_quoted(text_buf *t, const char *s)
 {
     put(t, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            put(t, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            put(t, "\\x%02x", c);
+    while (*s) {
+        size_t n;
+        unsigned long cp = utf8_decode((const unsigned char *)s, &n);
+        if (cp == '"' || cp == '\\')
+            put(t, "\\%c", (int)cp);
+        else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+            put(t, "\\x%02lx", cp);
+        else if (cp == 0x2028 || cp == 0x2029 || cp == 0xFFFE || cp == 0xFFFF)
+            put(t, "\\u%04lX", cp);
         else
-            put(t, "%c", c);
+            put(t, "%.*s", (int)n, s);
+        s += n;
     }
     put(t, "\"");
 }

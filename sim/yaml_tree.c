@@ -127,17 +127,55 @@ void yt_where(const yt_node *n, char *buf, size_t size)
         snprintf(buf, size, "%s:%lu:%lu", n->source, n->line, n->col);
 }
 
+/* At most `max` bytes of text, with control characters written as escapes, so a
+ * quoted value never breaks the one-line message it appears in (a multi-line
+ * scalar or a quoted "\n" would). Stops early, at a character boundary, when
+ * buf is full; returns the number of text bytes shown. */
+static size_t escape_into(char *buf, size_t size, const char *text, size_t len, size_t max)
+{
+    size_t out = 0, i = 0;
+    for (; i < len && i < max; i++) {
+        unsigned char c = (unsigned char)text[i];
+        char esc[8] = {(char)c, '\0'};
+        if (c == '\n' || c == '\r' || c == '\t')
+            snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        else if (c < 0x20 || c == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+        size_t n = strlen(esc);
+        if (out + n + 1 > size)
+            break;
+        memcpy(buf + out, esc, n);
+        out += n;
+    }
+    /* Do not end inside a UTF-8 sequence: the message stays valid UTF-8. */
+    while (i < len && out > 0 && ((unsigned char)text[i] & 0xC0) == 0x80 &&
+           ((unsigned char)buf[out - 1] & 0x80)) {
+        out--;
+        i--;
+    }
+    buf[out] = '\0';
+    return i;
+}
+
 void yt_describe(const yt_node *n, char *buf, size_t size)
 {
-    if (n->kind == YT_SEQ)
+    if (n->kind == YT_SEQ) {
         snprintf(buf, size, "a list");
-    else if (n->kind == YT_MAP)
+    } else if (n->kind == YT_MAP) {
         snprintf(buf, size, "a mapping");
-    else if (yt_is_null(n))
+    } else if (yt_is_null(n)) {
         snprintf(buf, size, "nothing");
-    else
-        snprintf(buf, size, "%s\"%.40s%s\"", n->plain ? "" : "the quoted string ", n->text,
-                 n->len > 40 ? "..." : "");
+    } else {
+        const char *prefix = n->plain ? "" : "the quoted string ";
+        size_t head = strlen(prefix) + 1, tail = sizeof "...\"";
+        if (size <= head + tail) {
+            snprintf(buf, size, "%s", n->plain ? "a value" : "a quoted string");
+            return;
+        }
+        snprintf(buf, size, "%s\"", prefix);
+        size_t shown = escape_into(buf + head, size - head - tail + 1, n->text, n->len, 40);
+        strcat(buf, shown < n->len ? "...\"" : "\"");
+    }
 }
 
 /* parent.child, cut to fit: a long key only shortens a message. */
@@ -399,10 +437,50 @@ static agora_status convert_document(yaml_document_t *yd, const char *source,
     return convert(&c, yaml_document_get_root_node(yd), path, 0, out);
 }
 
+/* libyaml's scanner looks at every open flow level for each token it reads, so
+ * text nested N levels deep costs O(N^2): a 1 MB file of '[' keeps it busy for
+ * about half an hour. Deeper than YT_MAX_DEPTH is refused anyway (see convert), so
+ * an event-only pass, which stops at that depth, runs before the full load.
+ * Returns 1 when the text nests deeper (with the mark of the first level too
+ * many), 0 otherwise; a syntax error is left for the full load to report. */
+static int too_deep(const char *text, size_t len, yaml_mark_t *at)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return 0;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    int depth = 0, deep = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev))
+            break;
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+            /* The root collection is level 0 for convert, level 1 here. */
+            if (++depth > YT_MAX_DEPTH + 1) {
+                *at = ev.start_mark;
+                deep = 1;
+            }
+        } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        yaml_event_delete(&ev);
+        if (deep || type == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return deep;
+}
+
 agora_status yt_parse(yt_doc *doc, const char *text, size_t len, const char *source,
                       agora_error *err)
 {
     memset(doc, 0, sizeof *doc);
+    yaml_mark_t deep_at;
+    if (too_deep(text, len, &deep_at))
+        return agora_fail(err, AGORA_EINPUT, "%s:%lu:%lu: syntax: nested more than %d levels deep",
+                          source, (unsigned long)deep_at.line + 1,
+                          (unsigned long)deep_at.column + 1, YT_MAX_DEPTH);
     const char *src = add_source(doc, "", source);
     if (!src)
         return agora_fail(err, AGORA_EINTERNAL, "%s: out of memory", source);
@@ -440,6 +518,43 @@ void yt_free(yt_doc *doc)
 
 /* ---- overrides --------------------------------------------------------------------- */
 
+/* Length of the well-formed UTF-8 sequence at s (1 to 4 bytes), or 0 where none
+ * starts: a stray continuation byte, an overlong form, a surrogate, a code point
+ * beyond U+10FFFF, or a sequence cut short. */
+static size_t utf8_length(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || s[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* A file's text reaches the tree through libyaml's reader, which refuses bytes
+ * that are not UTF-8; an override's plain string does not. Scenario text is
+ * stored in every output as YAML, which must be UTF-8, so an override that is not
+ * is refused here, with the bad byte written as an escape. */
+static agora_status check_utf8(const char *assignment, agora_error *err)
+{
+    const unsigned char *s = (const unsigned char *)assignment;
+    size_t at = 0, n;
+    while (s[at] && (n = utf8_length(s + at)) > 0)
+        at += n;
+    if (!s[at])
+        return AGORA_OK;
+    return agora_fail(err, AGORA_EINPUT,
+                      "--set %.*s\\x%02x...: not valid UTF-8 (byte %zu); scenario text must be "
+                      "UTF-8",
+                      (int)(at < 200 ? at : 200), assignment, s[at], at + 1);
+}
+
 /* Values that start like flow YAML must parse as such; anything else that YAML
  * would read as a block structure, alias or directive (`-`, `a: b`, `*.h5`, `%d`)
  * is what the user typed, so it is kept as a string. */
@@ -467,6 +582,10 @@ static agora_status parse_value(const char *value, const char *source, const cha
     yaml_document_t yd;
     *form = VALUE_STRING;
     *out = NULL;
+    yaml_mark_t deep_at;
+    if (too_deep(value, strlen(value), &deep_at))
+        return agora_fail(err, AGORA_EINPUT, "%s: %s: syntax: nested more than %d levels deep",
+                          source, path, YT_MAX_DEPTH);
     if (!yaml_parser_initialize(&p))
         return agora_fail(err, AGORA_EINTERNAL, "%s: out of memory", source);
     yaml_parser_set_input_string(&p, (const unsigned char *)value, strlen(value));
@@ -596,6 +715,8 @@ static agora_status graft(yt_doc *doc, const graft_ctx *g, char *path, yt_node *
 
 agora_status yt_override(yt_doc *doc, const char *assignment, agora_error *err)
 {
+    if (check_utf8(assignment, err) != AGORA_OK)
+        return AGORA_EINPUT;
     const char *source = add_source(doc, "--set ", assignment);
     if (!source)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
