@@ -713,11 +713,29 @@ static agora_status graft(yt_doc *doc, const graft_ctx *g, char *path, yt_node *
     return AGORA_OK;
 }
 
+/* Every message about an override starts with its text; a long one (a list of a
+ * million values) would fill the message and cut off the reason, so the text is
+ * shortened to its first OVERRIDE_SHOWN bytes, at a character boundary. */
+#define OVERRIDE_SHOWN 80
+
+static const char *override_source(yt_doc *doc, const char *assignment)
+{
+    size_t n = strlen(assignment);
+    if (n <= OVERRIDE_SHOWN)
+        return add_source(doc, "--set ", assignment);
+    n = OVERRIDE_SHOWN;
+    while (n > 0 && ((unsigned char)assignment[n] & 0xC0) == 0x80)
+        n--;
+    char shown[OVERRIDE_SHOWN + 4];
+    snprintf(shown, sizeof shown, "%.*s...", (int)n, assignment);
+    return add_source(doc, "--set ", shown);
+}
+
 agora_status yt_override(yt_doc *doc, const char *assignment, agora_error *err)
 {
     if (check_utf8(assignment, err) != AGORA_OK)
         return AGORA_EINPUT;
-    const char *source = add_source(doc, "--set ", assignment);
+    const char *source = override_source(doc, assignment);
     if (!source)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
     const char *eq = strchr(assignment, '=');

@@ -150,41 +150,73 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef AGORA_FUZZ_REPLAY
-/* Replays files through the same checks; exits 0 when every property held
- * (a violation aborts, which ctest reports as a failure). */
+#include <dirent.h>
+#include <sys/stat.h>
+
+/* Runs one file through the checks; 0 when it could be read. */
+static int replay_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    size_t cap = 1 << 16, len = 0;
+    uint8_t *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + len, 1, cap - len, f)) > 0;) {
+        len += got;
+        if (len == cap) {
+            uint8_t *bigger = realloc(buf, cap * 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        fprintf(stderr, "%s: out of memory\n", path);
+        return -1;
+    }
+    LLVMFuzzerTestOneInput(buf, len);
+    free(buf);
+    return 0;
+}
+
+/* Replays files, and every file in directories given, through the same checks;
+ * exits 0 when every property held (a violation aborts, which ctest reports). */
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s FILE...\n", argv[0]);
+        fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
         return 2;
     }
+    int inputs = 0;
     for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            perror(argv[i]);
-            return 2;
-        }
-        size_t cap = 1 << 16, len = 0;
-        uint8_t *buf = malloc(cap);
-        for (size_t got; buf && (got = fread(buf + len, 1, cap - len, f)) > 0;) {
-            len += got;
-            if (len == cap) {
-                uint8_t *bigger = realloc(buf, cap * 2);
-                if (!bigger)
-                    free(buf);
-                buf = bigger;
-                cap *= 2;
+        struct stat st;
+        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            DIR *d = opendir(argv[i]);
+            if (!d) {
+                perror(argv[i]);
+                return 2;
             }
+            for (struct dirent *e; (e = readdir(d));) {
+                char path[4096];
+                snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
+                if (e->d_name[0] == '.' || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+                    continue;
+                if (replay_file(path) != 0)
+                    return 2;
+                inputs++;
+            }
+            closedir(d);
+        } else {
+            if (replay_file(argv[i]) != 0)
+                return 2;
+            inputs++;
         }
-        fclose(f);
-        if (!buf) {
-            fprintf(stderr, "%s: out of memory\n", argv[i]);
-            return 2;
-        }
-        LLVMFuzzerTestOneInput(buf, len);
-        free(buf);
     }
-    printf("fuzz_scenario_replay: %d inputs, every property held\n", argc - 1);
-    return 0;
+    printf("fuzz_scenario_replay: %d inputs, every property held\n", inputs);
+    return inputs > 0 ? 0 : 2;
 }
 #endif

@@ -8,7 +8,8 @@
 # Environment: FUZZ_BUILD (default build-fuzz): where the fuzzer is built;
 #   FUZZ_WORK (default FUZZ_BUILD/work): new corpus entries and crash artefacts
 #   (never written under tests/: the seed corpus stays as committed);
-#   FUZZ_JOBS (default 1): parallel fuzzing processes (libFuzzer -fork).
+#   FUZZ_JOBS (default 1): independent fuzzing processes sharing the corpus
+#   (libFuzzer -jobs; their executions are added up).
 set -u
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
@@ -35,16 +36,22 @@ log=$work/fuzz.log
 args=(-max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048
       -print_final_stats=1 -dict="$PWD/tests/fuzz/scenario.dict"
       -artifact_prefix="$PWD/$work/crashes/")
-[ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=0)
+# -jobs runs independent processes (each writes fuzz-N.log in the working
+# directory), which outpaces -fork here: a fork job restarts every few seconds
+# and reloads the whole corpus.
+[ "$jobs" -gt 1 ] && args+=(-jobs="$jobs" -workers="$jobs")
+rm -f "$work"/fuzz-*.log
 start=$(date +%s.%N)
 (cd "$work" && "$OLDPWD/$bin" "${args[@]}" corpus "$OLDPWD/tests/fuzz/corpus") > "$log" 2>&1
 rc=$?
 end=$(date +%s.%N)
 
-# Executions: the final stats line of a single process, or the last status line
-# of a -fork run (its jobs' totals).
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+# Executions: the final stats line of each process, added up (with -jobs, each
+# job's own log; the main log repeats them).
+logs=("$log")
+[ "$jobs" -gt 1 ] && logs=("$work"/fuzz-*.log)
+execs=$(cat "${logs[@]}" | sed -n 's/^stat::number_of_executed_units: *//p' |
+        awk '{n += $1} END {print n + 0}')
 elapsed=$(echo "$end - $start" | bc)
 crashes=$(ls "$work/crashes" 2> /dev/null | wc -l)
 echo "fuzz: ${execs:-0} executions in ${elapsed%.*} s (${seconds} s asked), corpus $(ls "$work/corpus" | wc -l) entries"
