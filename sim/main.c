@@ -159,7 +159,10 @@ int main(int argc, char **argv)
         cli_free(&args);
         return st != AGORA_OK ? (int)st : same ? 0 : 1;
     }
-    install_stop_handlers();
+    /* Only a run has rounds to finish and a checkpoint to write; `check` keeps
+     * the default actions, so SIGTERM ends it. */
+    if (args.command == CLI_RUN)
+        install_stop_handlers();
     MPI_Init(&argc, &argv);
     /* HDF5 would print its error stack on every rank; agora reports errors itself. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
