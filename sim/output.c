@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "h5_attr.h"
-#include "partition.h"
 #include "version.h"
 
 /* Chunks of about 1 MiB: large enough for efficient collective I/O and
@@ -47,7 +46,7 @@ struct output {
     uint64_t agents, rounds, snapshots;
     char tmp_path[SCENARIO_PATH_MAX + 16];
     char final_path[SCENARIO_PATH_MAX];
-    void *column; /* one metric's rows, rank 0 */
+    double *column; /* one metric's rows, rank 0 */
 };
 
 static void now_iso8601(char out[32])
@@ -187,7 +186,7 @@ static agora_status output_new(output **out, const scenario *s, MPI_Comm comm, a
     o->dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(o->dxpl, H5FD_MPIO_COLLECTIVE);
     if (o->rank == 0) {
-        o->column = malloc(OUTPUT_METRIC_BATCH * sizeof(uint64_t));
+        o->column = malloc(OUTPUT_METRIC_BATCH * sizeof(double));
         if (!o->column)
             return agora_fail(err, AGORA_EINTERNAL, "out of memory");
     }
@@ -312,7 +311,7 @@ agora_status output_write_metrics(output *o, uint64_t first, uint64_t n, const d
                                   const uint64_t *digests, agora_error *err)
 {
     uint64_t mine = o->rank == 0 ? n : 0;
-    double *column = (double *)o->column;
+    double *column = o->column;
     for (int k = 0; k < METRIC_COUNT; k++) {
         for (uint64_t r = 0; r < mine; r++)
             column[r] = rows[r * METRIC_COUNT + (uint64_t)k];
