@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "durable.h"
 #include "h5_attr.h"
 #include "version.h"
 
@@ -100,7 +101,7 @@ agora_status checkpoint_write(const char *path, const scenario *s, const char *s
         st = AGORA_EIO;
     MPI_Barrier(comm);
     int code = (int)st;
-    if (rank == 0 && code == AGORA_OK && rename(tmp, path) != 0)
+    if (rank == 0 && code == AGORA_OK && durable_rename(tmp, path) != 0)
         code = AGORA_EIO;
     if (rank == 0 && code != AGORA_OK)
         remove(tmp);

@@ -8,10 +8,10 @@ static void add_int128(void *in, void *inout, int *len, MPI_Datatype *type)
 {
     (void)type;
     for (int i = 0; i < *len; i++) {
-        __extension__ __int128 a, b;
+        fixed_sum a, b;
         memcpy(&a, (char *)in + 16 * (size_t)i, 16);
         memcpy(&b, (char *)inout + 16 * (size_t)i, 16);
-        b += a;
+        fixed_add_sum(&b, a);
         memcpy((char *)inout + 16 * (size_t)i, &b, 16);
     }
 }

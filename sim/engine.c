@@ -108,6 +108,15 @@ static agora_status reduce_round(run *r, const fixed_sum local[METRIC_SUMMED], a
     if (st != AGORA_OK)
         return st;
     MPI_Allreduce(&r->market.digest, &r->digest, 1, MPI_UINT64_T, MPI_SUM, r->comm);
+    for (int k = 0; r->rank == 0 && k < METRIC_SUMMED && st == AGORA_OK; k++)
+        if (fixed_out_of_range(total[k]))
+            st = agora_fail(err, AGORA_EINPUT,
+                            "%s: round %llu: %s is beyond the range of exact sums (|sum| < 3.9e25, "
+                            "or a term was not finite): values, budgets or clicks are too large",
+                            r->s->source, (unsigned long long)(r->first_row + r->n_rows),
+                            metric_table[k].name);
+    if (st != AGORA_OK)
+        return st;
     if (r->rank == 0) {
         double *row = r->rows + r->n_rows * METRIC_COUNT;
         for (int k = 0; k < METRIC_SUMMED; k++)
@@ -217,8 +226,9 @@ static agora_status play(run *r, agora_error *err)
         agora_status st = market_round(&r->market, t, local, err);
         if (st == AGORA_OK)
             st = reduce_round(r, local, err);
-        if (st != AGORA_OK)
-            return agree(st, err, r->comm);
+        /* Only rank 0 sees the totals: every rank must learn if they failed. */
+        if ((st = agree(st, err, r->comm)) != AGORA_OK)
+            return st;
         phase_end(&r->clock, PHASE_REDUCE);
         uint64_t done = t + 1;
         r->summary->rounds_done = done;

@@ -3,7 +3,24 @@
 
 #include <math.h>
 
-#define FIXED_LIMIT_BITS 126 /* headroom so that adding 2^126-sized terms cannot wrap */
+/* Sums saturate at +-2^125 (sticky): two values within the limit add without
+ * overflowing 128 bits, and a saturated sum stays saturated, so an out-of-range
+ * total is reported rather than wrapped. */
+#define FIXED_LIMIT ((__int128)1 << 125)
+
+static void clamp(__int128 *v)
+{
+    if (*v > FIXED_LIMIT)
+        *v = FIXED_LIMIT;
+    else if (*v < -FIXED_LIMIT)
+        *v = -FIXED_LIMIT;
+}
+
+void fixed_add_sum(fixed_sum *acc, fixed_sum x)
+{
+    acc->v += x.v;
+    clamp(&acc->v);
+}
 
 void fixed_add(fixed_sum *acc, double x)
 {
@@ -14,14 +31,16 @@ void fixed_add(fixed_sum *acc, double x)
      * independent of order, which is all that matters here). */
     if (fabs(scaled) < 0x1p62) {
         acc->v += (int64_t)(scaled + copysign(0.5, scaled));
+        clamp(&acc->v);
         return;
     }
-    if (!(fabs(scaled) < ldexp(1.0, FIXED_LIMIT_BITS))) {
-        /* NaN or far out of range: pin the sum to the edge so it is flagged. */
-        acc->v = (__int128)1 << FIXED_LIMIT_BITS;
+    if (!(fabs(scaled) < 0x1p125)) {
+        /* NaN or far out of range: saturate, so the sum is flagged. */
+        acc->v = FIXED_LIMIT;
         return;
     }
     acc->v += (__int128)nearbyint(scaled);
+    clamp(&acc->v);
 }
 
 double fixed_value(fixed_sum acc)
@@ -31,6 +50,5 @@ double fixed_value(fixed_sum acc)
 
 int fixed_out_of_range(fixed_sum acc)
 {
-    __int128 limit = (__int128)1 << (FIXED_FRAC_BITS + 86);
-    return acc.v >= limit || acc.v <= -limit;
+    return acc.v >= FIXED_LIMIT || acc.v <= -FIXED_LIMIT;
 }

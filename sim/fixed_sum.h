@@ -2,7 +2,9 @@
  * cannot depend on how work was split over ranks. Each term is rounded once to a
  * multiple of 2^-40 (about 9.1e-13) and added as a 128-bit integer; integer
  * addition is associative, so any grouping of the same terms gives the same bits.
- * Range: |sum| < 2^86 (about 7.7e25); a term or sum outside it sets `overflow`. */
+ * Range: |sum| < 2^85 (about 3.9e25). A term or sum outside it (or a NaN term)
+ * saturates the sum at the edge, where fixed_out_of_range() reports it; the
+ * engine then stops the run with an error instead of writing a wrong number. */
 #ifndef AGORA_FIXED_SUM_H
 #define AGORA_FIXED_SUM_H
 
@@ -16,6 +18,8 @@ typedef struct {
 } fixed_sum;
 
 void fixed_add(fixed_sum *acc, double x);
+/* acc += x, saturating: how partial sums of several ranks are combined. */
+void fixed_add_sum(fixed_sum *acc, fixed_sum x);
 double fixed_value(fixed_sum acc);
 /* True when |sum| reached the documented range (precision can no longer be promised). */
 int fixed_out_of_range(fixed_sum acc);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "durable.h"
 #include "h5_attr.h"
 #include "version.h"
 
@@ -363,7 +364,7 @@ agora_status output_close(output *o, output_end end, double wall_seconds, agora_
     MPI_Barrier(o->comm);
     int code = (int)st;
     if (o->rank == 0) {
-        if (end == OUTPUT_FINISH && st == AGORA_OK && rename(o->tmp_path, o->final_path) != 0)
+        if (end == OUTPUT_FINISH && st == AGORA_OK && durable_rename(o->tmp_path, o->final_path) != 0)
             code = agora_fail(err, AGORA_EIO, "%s: cannot rename to '%s': %s", o->tmp_path,
                               o->final_path, strerror(errno));
         if (end == OUTPUT_DISCARD || (end == OUTPUT_FINISH && code != AGORA_OK))

@@ -122,10 +122,23 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id = first_id + i;
         pcg32 gv = rng_stream(s->seed, RNG_VALUE, id, 0);
-        p->state.value[i] = dist_draw(&s->population.value, &gv, id);
+        double value = p->state.value[i] = dist_draw(&s->population.value, &gv, id);
+        /* A lognormal with a huge sigma can overflow to inf or underflow a
+         * budget to 0: refuse the draw rather than run on it. */
+        if (!isfinite(value))
+            return agora_fail(err, AGORA_EINPUT,
+                              "%s: population.value: agent %llu draws %g: choose a distribution "
+                              "whose draws stay finite", scenario_where(s, "population.value"),
+                              (unsigned long long)id, value);
         if (p->budgeted) {
             pcg32 gb = rng_stream(s->seed, RNG_BUDGET, id, 0);
-            p->state.budget_left[i] = dist_draw(&s->population.budget, &gb, id);
+            double budget = p->state.budget_left[i] = dist_draw(&s->population.budget, &gb, id);
+            if (!(budget > 0.0) || !isfinite(budget) || !(budget / (double)s->rounds > 0.0))
+                return agora_fail(err, AGORA_EINPUT,
+                                  "%s: population.budget: agent %llu draws %g: budgets must be "
+                                  "finite and large enough to spread over the rounds",
+                                  scenario_where(s, "population.budget"), (unsigned long long)id,
+                                  budget);
         }
         p->state.group[i] = population_group_of(s, id);
     }
