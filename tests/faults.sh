@@ -182,8 +182,8 @@ else
 fi
 
 # --- 4. killed while writing a checkpoint ------------------------------------------------
-# 2e6 agents: each checkpoint is about 48 MB (spend, clicks, budget left), long
-# enough to be caught in the middle. It is written as big.ckpt.h5.tmp and
+# 2e6 agents: each checkpoint is about 64 MB (spend, clicks, budget left and
+# last round's spend), long enough to be caught in the middle. It is written as big.ckpt.h5.tmp and
 # renamed; a kill in between must leave the previous big.ckpt.h5 intact.
 cat > big.yaml << 'EOF'
 seed: 7
