@@ -224,6 +224,30 @@ refused "--set with invalid UTF-8" 2 "not valid UTF-8 (byte 13); scenario text m
 refused "--set with a line break in a quoted value" 2 \
     "mechanism.name: unknown mechanism \"g\\nsp\"" good.yaml --set 'mechanism.name="g\nsp"'
 
+# Finite inputs whose sums leave the exact range (|sum| < 2^85, sim/fixed_sum.h)
+# or whose draws are not finite stop the run with one line, at any rank count
+# (before the sums saturated, these wrote 7.7e25, a wrapped 7.2e25, or at 2 ranks
+# a negative welfare, with exit 0).
+refused "--set values whose round sum leaves the exact range" 2 \
+    "round 0: welfare is beyond the range of exact sums" good.yaml \
+    --set population.value=1e20 --set market.auctions=1e6 --set 'mechanism.ctr=[1]' \
+    --set agents= --set rounds=1
+refused "--set a budget that draws 0" 2 "population.budget: agent 0 draws 0" \
+    good.yaml --set 'population.budget={dist: lognormal, mu: -800, sigma: 1}'
+if [ -n "$MPIEXEC" ]; then
+    run_case 120 "$MPIEXEC" --allow-run-as-root --oversubscribe -n 2 "$AGORA" run good.yaml \
+        --out "$OUT/out.h5" --quiet --set population.value=1e308 --set 'mechanism.ctr=[2]' \
+        --set agents=
+    n=$(grep -cF "round 0: welfare is beyond the range of exact sums" "$SCRATCH/stderr")
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$n" -eq 1 ] && [ -z "$(ls -A "$OUT")" ] &&
+       [ ! -s "$SCRATCH/stdout" ]; then
+        pass "2 ranks, a non-finite payment in every round: one line, nothing written"
+    else
+        fail "2 ranks, a non-finite payment: exit $rc, agora's line $n times"
+        show
+    fi
+fi
+
 # Negative zero is zero: a reserve of -0 runs, and its datasets equal reserve 0's.
 run_case 60 "$AGORA" run good.yaml --out "$OUT/zero.h5" --quiet --set mechanism.reserve=0
 cp "$OUT/zero.h5" "$SCRATCH/zero.h5"
