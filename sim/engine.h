@@ -28,6 +28,11 @@ typedef struct {
     double bid_evaluations;          /* auctions x bidders x rounds played */
     double peak_rss_bytes;           /* largest peak resident memory of any rank */
     double phase_seconds[PHASE_COUNT]; /* per phase, the slowest rank's */
+    /* Families other than position auctions: their result lines for the summary
+     * ("  name  value\n" each) and what the rate line counts (e.g. "instances"). */
+    char family_lines[1024];
+    const char *work_unit;
+    double work_done;
 } run_summary;
 
 /* AGORA_STOPPED when a stop was requested: a checkpoint was written after

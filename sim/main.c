@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "diff.h"
 #include "engine.h"
+#include "family_run.h"
+#include "scenario_family.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "version.h"
@@ -71,8 +73,24 @@ static agora_status read_scenario(const char *path, char **text, size_t *len, ag
     return AGORA_OK;
 }
 
+static void print_family_summary(const scenario *s, const run_summary *r, int ranks)
+{
+    printf("agora %s: %llu rounds, family %s, %d rank%s\n", AGORA_VERSION,
+           (unsigned long long)r->rounds_done, s->family->name, ranks, ranks == 1 ? "" : "s");
+    fputs(r->family_lines, stdout);
+    printf("  wall      %.3f s (rounds %.3f s, %.3g %s/s)\n", r->wall_seconds, r->loop_seconds,
+           r->loop_seconds > 0 ? r->work_done / r->loop_seconds : 0.0,
+           r->work_unit ? r->work_unit : "rounds");
+    printf("  memory    %.1f MiB peak on the largest rank\n", r->peak_rss_bytes / 1048576.0);
+    printf("  output    %s\n", s->output.path);
+}
+
 static void print_summary(const scenario *s, const run_summary *r, int ranks)
 {
+    if (s->family) {
+        print_family_summary(s, r, ranks);
+        return;
+    }
     if (r->first_round)
         printf("agora %s: resumed at round %llu\n", AGORA_VERSION,
                (unsigned long long)r->first_round);
@@ -121,7 +139,8 @@ static agora_status execute(const cli_args *args, int rank, int ranks, agora_err
                            .stop_after = args->stop_after,
                            .stop_requested = &stop_requested};
         run_summary summary;
-        st = engine_run(&s, resolved, &opt, MPI_COMM_WORLD, &summary, err);
+        st = s.family ? family_run(&s, resolved, &opt, MPI_COMM_WORLD, &summary, err)
+                      : engine_run(&s, resolved, &opt, MPI_COMM_WORLD, &summary, err);
         if (st == AGORA_STOPPED)
             agora_fail(err, st,
                        "agora: stopped after round %llu on request; checkpoint %s; continue with "

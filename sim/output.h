@@ -16,7 +16,6 @@
 #include "scenario.h"
 #include "status.h"
 
-#define OUTPUT_LAYOUT_VERSION 1
 /* Metric rows per output_write_metrics call at most (bounds rank 0's buffer). */
 #define OUTPUT_METRIC_BATCH 1024
 

@@ -20,7 +20,10 @@ typedef enum {
     RNG_BUDGET = 2,       /* entity: agent id; round 0 */
     RNG_PARTICIPANTS = 3, /* entity: global auction index; round t */
     RNG_CLICKS = 4,       /* entity: global auction index; round t */
-    RNG_BEHAVIOUR = 5     /* entity: agent id; round t: the agent's draws for the round */
+    RNG_BEHAVIOUR = 5,    /* entity: agent id; round t: the agent's draws for the round */
+    /* Reserved ranges, one per family, so families never renumber each other:
+     * 6..9 position extensions, 10..19 facility location, 20..29 cloud
+     * auctions, 30..39 common-pool resources. */
 } rng_purpose;
 
 /* pcg32_srandom_r / pcg32(initstate, stream). */

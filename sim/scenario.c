@@ -16,13 +16,14 @@
 
 #include "behaviour.h"
 #include "position.h"
+#include "scenario_family.h"
+#include "scenario_read.h"
 #include "yaml_tree.h"
 
 #define MAX_ROUNDS 1000000000ULL
 #define MAX_AUCTIONS 4294967295ULL
 #define MAX_GROUPS 255 /* agent_state.group is a uint8 */
 #define SHARE_TOLERANCE 1e-9
-#define KEY_MAX 256
 
 #define MAX_PLUGINS 64
 #define PACING_STEP_DEFAULT 0.05
@@ -48,444 +49,6 @@ static void registered_behaviours(const char *names[MAX_PLUGINS + 1])
     names[i] = NULL;
 }
 
-typedef struct {
-    scenario *s;
-    agora_error *err;
-    size_t loc_cap;
-} loader;
-
-/* ---- messages --------------------------------------------------------------------- */
-
-static agora_status fail_at(loader *L, const yt_node *n, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static agora_status fail_at(loader *L, const yt_node *n, const char *key, const char *fmt, ...)
-{
-    char where[SCENARIO_PATH_MAX + 64];
-    char reason[AGORA_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    yt_where(n, where, sizeof where);
-    return agora_fail(L->err, AGORA_EINPUT, "%s: %s: %s", where, key, reason);
-}
-
-static agora_status oom(loader *L)
-{
-    return agora_fail(L->err, AGORA_EINTERNAL, "%s: out of memory", L->s->source);
-}
-
-static void join_names(char *buf, size_t size, const char *const *names)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; names[i] && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", names[i]);
-}
-
-
-/* ---- key bookkeeping ----------------------------------------------------------------- */
-
-static agora_status record_loc(loader *L, const char *key, const yt_node *value)
-{
-    scenario *s = L->s;
-    if (s->n_locs == L->loc_cap) {
-        size_t cap = L->loc_cap ? 2 * L->loc_cap : 32;
-        scenario_loc *locs = realloc(s->locs, cap * sizeof *locs);
-        if (!locs)
-            return oom(L);
-        s->locs = locs;
-        L->loc_cap = cap;
-    }
-    scenario_loc *loc = &s->locs[s->n_locs++];
-    snprintf(loc->key, sizeof loc->key, "%s", key);
-    yt_where(value, loc->where, sizeof loc->where);
-    return AGORA_OK;
-}
-
-/* The value under `name` in map, or NULL when absent; marks the key read and
- * records where it came from. `key` is the dotted path of that value. */
-static const yt_node *take(loader *L, const yt_node *map, const char *name, const char *key,
-                           agora_status *st)
-{
-    yt_pair *p = yt_map_find(map, name);
-    if (!p)
-        return NULL;
-    p->key->used = 1;
-    *st = record_loc(L, key, p->value);
-    return p->value;
-}
-
-/* Like take, for optional keys: an empty value (`budget:` or `~`) means "not given",
- * so the default applies; that is also how `--set key=` removes a key. */
-static const yt_node *take_opt(loader *L, const yt_node *map, const char *name,
-                               const char *key, agora_status *st)
-{
-    const yt_node *v = take(L, map, name, key, st);
-    return yt_is_null(v) ? NULL : v;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 64;
-    size_t prev[64], cur[64];
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof *prev);
-    }
-    return prev[lb];
-}
-
-static int in_list(const char *name, const char *const *list)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (strcmp(name, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
-static agora_status unknown_key(loader *L, const yt_node *keynode, const char *parent,
-                                const char *const *allowed, const char *hint)
-{
-    char key[KEY_MAX], names[512], guess[96] = "";
-    yt_child_path(key, sizeof key, parent, keynode->text);
-    join_names(names, sizeof names, allowed);
-    for (size_t i = 0; allowed[i]; i++) {
-        size_t d = edit_distance(keynode->text, allowed[i]);
-        if (d <= 2 && d < strlen(allowed[i])) {
-            snprintf(guess, sizeof guess, "did you mean %s? ", allowed[i]);
-            break;
-        }
-    }
-    return fail_at(L, keynode, key, "unknown key (%sexpected one of: %s)%s", guess, names,
-                   hint ? hint : "");
-}
-
-/* Refuses keys outside `allowed` before anything in the mapping is read. */
-static agora_status check_keys(loader *L, const yt_node *map, const char *parent,
-                               const char *const *allowed, const char *hint)
-{
-    for (size_t i = 0; i < map->n_pairs; i++)
-        if (!in_list(map->pairs[i].key->text, allowed))
-            return unknown_key(L, map->pairs[i].key, parent, allowed, hint);
-    return AGORA_OK;
-}
-
-/* The safety net after reading: a key that no reader took is unknown, even if
- * some reader forgot to call check_keys. */
-static agora_status check_unused(loader *L, const yt_node *n, const char *path)
-{
-    char key[KEY_MAX];
-    if (n->kind == YT_SEQ) {
-        for (size_t i = 0; i < n->n_items; i++) {
-            char idx[24];
-            snprintf(idx, sizeof idx, "%zu", i);
-            yt_child_path(key, sizeof key, path, idx);
-            agora_status st = check_unused(L, n->items[i], key);
-            if (st != AGORA_OK)
-                return st;
-        }
-    } else if (n->kind == YT_MAP) {
-        for (size_t i = 0; i < n->n_pairs; i++) {
-            const yt_pair *p = &n->pairs[i];
-            if (!p->key->used) {
-                const char *read[64];
-                size_t k = 0;
-                for (size_t j = 0; j < n->n_pairs && k < 63; j++)
-                    if (n->pairs[j].key->used)
-                        read[k++] = n->pairs[j].key->text;
-                read[k] = NULL;
-                return unknown_key(L, p->key, path, read, NULL);
-            }
-            yt_child_path(key, sizeof key, path, p->key->text);
-            agora_status st = check_unused(L, p->value, key);
-            if (st != AGORA_OK)
-                return st;
-        }
-    }
-    return AGORA_OK;
-}
-
-static agora_status missing(loader *L, const yt_node *map, const char *key, const char *hint)
-{
-    return fail_at(L, map, key, "required key is missing%s", hint ? hint : "");
-}
-
-static agora_status expect_map(loader *L, const yt_node *n, const char *key)
-{
-    char got[96];
-    if (n->kind == YT_MAP)
-        return AGORA_OK;
-    yt_describe(n, got, sizeof got);
-    return fail_at(L, n, key, "expected a mapping of keys, got %s", got);
-}
-
-/* ---- scalars ------------------------------------------------------------------------- */
-
-typedef enum { NUM_NONE, NUM_INT, NUM_REAL, NUM_NAN, NUM_INF } num_kind;
-
-typedef struct {
-    num_kind kind;
-    int negative;
-    int overflow;  /* NUM_INT beyond 64 bits */
-    uint64_t mag;  /* NUM_INT: |value| */
-    double d;      /* the value as a double (all but NUM_NONE) */
-} number;
-
-static int digit_value(char c, int base)
-{
-    int v = c >= '0' && c <= '9'   ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                   : 99;
-    return v < base ? v : -1;
-}
-
-/* YAML 1.2 core schema integers: [-+]?[0-9]+, 0o[0-7]+, 0x[0-9a-fA-F]+. */
-static int parse_int_text(const char *t, number *num)
-{
-    int base = 10;
-    if (t[0] == '0' && (t[1] == 'x' || t[1] == 'o')) {
-        base = t[1] == 'x' ? 16 : 8;
-        t += 2;
-    } else if (*t == '-' || *t == '+') {
-        num->negative = *t == '-';
-        t++;
-    }
-    if (!*t)
-        return 0;
-    for (; *t; t++) {
-        int v = digit_value(*t, base);
-        if (v < 0)
-            return 0;
-        if (num->mag > (UINT64_MAX - (uint64_t)v) / (uint64_t)base)
-            num->overflow = 1;
-        num->mag = num->mag * (uint64_t)base + (uint64_t)v;
-    }
-    return 1;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* YAML 1.2 core schema floats: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
- * Checked by hand because strtod also takes "inf", "nan" and hex floats. */
-static int is_real_text(const char *t)
-{
-    int digits = 0;
-    if (*t == '-' || *t == '+')
-        t++;
-    for (; is_digit(*t); t++)
-        digits++;
-    if (*t == '.')
-        for (t++; is_digit(*t); t++)
-            digits++;
-    if (!digits)
-        return 0;
-    if (*t == 'e' || *t == 'E') {
-        t++;
-        if (*t == '-' || *t == '+')
-            t++;
-        if (!is_digit(*t))
-            return 0;
-        while (is_digit(*t))
-            t++;
-    }
-    return *t == '\0';
-}
-
-static number classify(const yt_node *n)
-{
-    number num = {.kind = NUM_NONE};
-    if (n->kind != YT_SCALAR || !n->plain || n->len != strlen(n->text) || n->len == 0)
-        return num;
-    const char *t = n->text;
-    const char *u = (*t == '-' || *t == '+') ? t + 1 : t;
-    if (!strcmp(u, ".inf") || !strcmp(u, ".Inf") || !strcmp(u, ".INF")) {
-        num.kind = NUM_INF;
-        num.d = *t == '-' ? -INFINITY : INFINITY;
-    } else if (!strcmp(t, ".nan") || !strcmp(t, ".NaN") || !strcmp(t, ".NAN")) {
-        num.kind = NUM_NAN;
-        num.d = NAN;
-    } else if (parse_int_text(t, &num)) {
-        num.kind = NUM_INT;
-        /* strtod rounds a long decimal correctly; 0o has no strtod form. */
-        if (t[0] == '0' && t[1] == 'o')
-            num.d = num.overflow ? INFINITY : (double)num.mag;
-        else
-            num.d = strtod(t, NULL);
-    } else if (is_real_text(t)) {
-        num = (number){.kind = NUM_REAL, .d = strtod(t, NULL)};
-    } else {
-        num = (number){.kind = NUM_NONE};
-    }
-    return num;
-}
-
-/* A finite real number. */
-static agora_status read_real(loader *L, const yt_node *n, const char *key, double *out)
-{
-    char got[96];
-    number num = classify(n);
-    if (num.kind == NUM_NONE) {
-        yt_describe(n, got, sizeof got);
-        return fail_at(L, n, key, "expected a number, got %s", got);
-    }
-    if (num.kind == NUM_NAN || !isfinite(num.d))
-        return fail_at(L, n, key, "must be a finite number, got %s", n->text);
-    *out = num.d;
-    return AGORA_OK;
-}
-
-/* A whole number in [lo, hi]. Reals such as 1e6 count when they are exact integers,
- * because large populations are naturally written that way. */
-static agora_status read_count(loader *L, const yt_node *n, const char *key, uint64_t lo,
-                               uint64_t hi, uint64_t *out)
-{
-    char got[96];
-    number num = classify(n);
-    if (num.kind == NUM_NONE || num.kind == NUM_NAN ||
-        (num.kind == NUM_REAL && num.d != floor(num.d))) {
-        yt_describe(n, got, sizeof got);
-        return fail_at(L, n, key, "expected a whole number, got %s", got);
-    }
-    int in_range;
-    uint64_t v = 0;
-    if (num.kind == NUM_INT) {
-        v = num.mag;
-        in_range = !num.overflow && (!num.negative || v == 0);
-    } else { /* 2^64 is exactly representable; anything from it up does not fit */
-        in_range = num.d >= 0 && num.d < 18446744073709551616.0;
-        if (in_range)
-            v = (uint64_t)num.d;
-    }
-    if (!in_range || v < lo || v > hi)
-        return fail_at(L, n, key, "must be between %llu and %llu, got %s",
-                       (unsigned long long)lo, (unsigned long long)hi, n->text);
-    *out = v;
-    return AGORA_OK;
-}
-
-static agora_status read_string(loader *L, const yt_node *n, const char *key, char *buf,
-                                size_t size)
-{
-    char got[96];
-    if (n->kind != YT_SCALAR || yt_is_null(n)) {
-        yt_describe(n, got, sizeof got);
-        return fail_at(L, n, key, "expected a string, got %s", got);
-    }
-    if (n->len != strlen(n->text))
-        return fail_at(L, n, key, "must not contain a NUL character");
-    if (n->len == 0)
-        return fail_at(L, n, key, "must not be empty");
-    if (n->len >= size)
-        return fail_at(L, n, key, "too long (at most %zu characters)", size - 1);
-    /* Zero the tail too: scenarios are compared (and broadcast) as bytes. */
-    memset(buf, 0, size);
-    memcpy(buf, n->text, n->len);
-    return AGORA_OK;
-}
-
-/* A string that must be one of `names`; returns its index in *which. */
-static agora_status read_choice(loader *L, const yt_node *n, const char *key, const char *what,
-                                const char *const *names, size_t *which)
-{
-    char got[96], list[256];
-    if (n->kind != YT_SCALAR || yt_is_null(n)) {
-        yt_describe(n, got, sizeof got);
-        return fail_at(L, n, key, "expected a string, got %s", got);
-    }
-    for (size_t i = 0; names[i]; i++)
-        if (n->len == strlen(names[i]) && strcmp(n->text, names[i]) == 0) {
-            *which = i;
-            return AGORA_OK;
-        }
-    join_names(list, sizeof list, names);
-    return fail_at(L, n, key, "unknown %s \"%.40s\" (expected one of: %s)", what, n->text,
-                   list);
-}
-
-static int read_bool_text(const yt_node *n, int *out)
-{
-    static const char *const yes[] = {"true", "True", "TRUE", NULL};
-    static const char *const no[] = {"false", "False", "FALSE", NULL};
-    if (n->kind != YT_SCALAR || !n->plain)
-        return 0;
-    if (in_list(n->text, yes))
-        *out = 1;
-    else if (in_list(n->text, no))
-        *out = 0;
-    else
-        return 0;
-    return 1;
-}
-
-/* ---- lists and distributions ---------------------------------------------------------- */
-
-typedef enum { MIN_NONNEG, MIN_POSITIVE } lower_bound;
-
-static agora_status check_bound(loader *L, const yt_node *n, const char *key, double v,
-                                lower_bound lb)
-{
-    if (lb == MIN_POSITIVE && !(v > 0))
-        return fail_at(L, n, key, "must be greater than 0, got %s", n->text);
-    if (lb == MIN_NONNEG && !(v >= 0))
-        return fail_at(L, n, key, "must not be negative, got %s", n->text);
-    return AGORA_OK;
-}
-
-/* A list of finite numbers, each bounded below; malloc'd into *out. */
-static agora_status read_number_list(loader *L, const yt_node *n, const char *key,
-                                     lower_bound lb, double **out, size_t *count)
-{
-    *out = NULL;
-    *count = 0;
-    if (n->n_items == 0)
-        return fail_at(L, n, key, "the list is empty");
-    double *v = malloc(n->n_items * sizeof *v);
-    if (!v)
-        return oom(L);
-    for (size_t i = 0; i < n->n_items; i++) {
-        char item[KEY_MAX];
-        snprintf(item, sizeof item, "%s.%zu", key, i);
-        agora_status st = read_real(L, n->items[i], item, &v[i]);
-        if (st == AGORA_OK)
-            st = check_bound(L, n->items[i], item, v[i], lb);
-        if (st != AGORA_OK) {
-            free(v);
-            return st;
-        }
-    }
-    *out = v;
-    *count = n->n_items;
-    return AGORA_OK;
-}
-
-static agora_status read_param(loader *L, const yt_node *map, const char *name,
-                               const char *parent, double *out)
-{
-    char key[KEY_MAX];
-    agora_status st = AGORA_OK;
-    yt_child_path(key, sizeof key, parent, name);
-    const yt_node *v = take(L, map, name, key, &st);
-    if (st != AGORA_OK)
-        return st;
-    if (!v)
-        return missing(L, map, key, NULL);
-    return read_real(L, v, key, out);
-}
 
 static agora_status read_dist_params(loader *L, const yt_node *map, const char *key,
                                      lower_bound lb, scenario_dist *d)
@@ -527,11 +90,11 @@ static agora_status read_dist_map(loader *L, const yt_node *map, const char *key
     size_t which;
     agora_status st = AGORA_OK;
     yt_child_path(sub, sizeof sub, key, "dist");
-    const yt_node *name = take(L, map, "dist", sub, &st);
+    const yt_node *name = take_key(L, map, "dist", sub, &st);
     if (st != AGORA_OK)
         return st;
     if (!name)
-        return missing(L, map, sub, " (constant, uniform or lognormal)");
+        return missing_key(L, map, sub, " (constant, uniform or lognormal)");
     if ((st = read_choice(L, name, sub, "distribution", dist_names, &which)) != AGORA_OK)
         return st;
     d->kind = (dist_kind)which; /* dist_names is in dist_kind order */
@@ -555,7 +118,7 @@ static agora_status read_dist(loader *L, const yt_node *n, const char *key, lowe
         d->kind = DIST_LIST;
         return st;
     }
-    if (n->kind == YT_SEQ || classify(n).kind == NUM_NONE) {
+    if (n->kind == YT_SEQ || !is_number_node(n)) {
         yt_describe(n, got, sizeof got);
         return fail_at(L, n, key, "expected a number or a distribution {dist: ...}%s, got %s%s",
                        n_list ? " or a list" : "", got,
@@ -608,10 +171,10 @@ static agora_status read_population(loader *L, const yt_node *pop)
         st = check_keys(L, pop, "population", keys, NULL);
     if (st != AGORA_OK)
         return st;
-    const yt_node *agents = take_opt(L, pop, "agents", "population.agents", &st);
-    const yt_node *value = take_opt(L, pop, "value", "population.value", &st);
-    const yt_node *values = take_opt(L, pop, "values", "population.values", &st);
-    const yt_node *budget = take_opt(L, pop, "budget", "population.budget", &st);
+    const yt_node *agents = take_optional(L, pop, "agents", "population.agents", &st);
+    const yt_node *value = take_optional(L, pop, "value", "population.value", &st);
+    const yt_node *values = take_optional(L, pop, "values", "population.values", &st);
+    const yt_node *budget = take_optional(L, pop, "budget", "population.budget", &st);
     if (st != AGORA_OK)
         return st;
     if (value && values)
@@ -621,9 +184,9 @@ static agora_status read_population(loader *L, const yt_node *pop)
     if (values) {
         st = read_values_list(L, values, agents);
     } else if (!agents) {
-        return missing(L, pop, "population.agents", " (or give population.values, a list)");
+        return missing_key(L, pop, "population.agents", " (or give population.values, a list)");
     } else if (!value) {
-        return missing(L, pop, "population.value", " (or give population.values, a list)");
+        return missing_key(L, pop, "population.value", " (or give population.values, a list)");
     } else {
         st = read_count(L, agents, "population.agents", 1, SCENARIO_MAX_AGENTS,
                         &s->population.agents);
@@ -646,14 +209,14 @@ static agora_status read_market(loader *L, const yt_node *m)
         st = check_keys(L, m, "market", keys, NULL);
     if (st != AGORA_OK)
         return st;
-    const yt_node *auctions = take(L, m, "auctions", "market.auctions", &st);
-    const yt_node *bidders = take(L, m, "bidders", "market.bidders", &st);
+    const yt_node *auctions = take_key(L, m, "auctions", "market.auctions", &st);
+    const yt_node *bidders = take_key(L, m, "bidders", "market.bidders", &st);
     if (st != AGORA_OK)
         return st;
     if (!auctions)
-        return missing(L, m, "market.auctions", NULL);
+        return missing_key(L, m, "market.auctions", NULL);
     if (!bidders)
-        return missing(L, m, "market.bidders", " (a number, or all)");
+        return missing_key(L, m, "market.bidders", " (a number, or all)");
     st = read_count(L, auctions, "market.auctions", 1, MAX_AUCTIONS, &s->market.auctions);
     if (st != AGORA_OK)
         return st;
@@ -726,7 +289,7 @@ static agora_status read_ctr_geometric(loader *L, const yt_node *ctr, const yt_n
         return fail_at(L, yt_map_find(ctr, "decay")->value, "mechanism.ctr.decay",
                        "must be in (0, 1], got %.15g", decay);
     if (!slots_node)
-        return missing(L, ctr, "mechanism.slots", " (the geometric ctr form needs it)");
+        return missing_key(L, ctr, "mechanism.slots", " (the geometric ctr form needs it)");
     L->s->mechanism.slots = (uint32_t)slots;
     double c = first;
     for (uint64_t i = 0; i < slots; i++, c *= decay)
@@ -772,18 +335,18 @@ static agora_status read_mechanism(loader *L, const yt_node *m)
         st = check_keys(L, m, "mechanism", keys, NULL);
     if (st != AGORA_OK)
         return st;
-    const yt_node *name = take(L, m, "name", "mechanism.name", &st);
-    const yt_node *ctr = take(L, m, "ctr", "mechanism.ctr", &st);
-    const yt_node *slots_node = take_opt(L, m, "slots", "mechanism.slots", &st);
-    const yt_node *reserve = take_opt(L, m, "reserve", "mechanism.reserve", &st);
-    const yt_node *clicks = take_opt(L, m, "clicks", "mechanism.clicks", &st);
+    const yt_node *name = take_key(L, m, "name", "mechanism.name", &st);
+    const yt_node *ctr = take_key(L, m, "ctr", "mechanism.ctr", &st);
+    const yt_node *slots_node = take_optional(L, m, "slots", "mechanism.slots", &st);
+    const yt_node *reserve = take_optional(L, m, "reserve", "mechanism.reserve", &st);
+    const yt_node *clicks = take_optional(L, m, "clicks", "mechanism.clicks", &st);
     if (st != AGORA_OK)
         return st;
     if (!name)
     {
         char hint[300];
         snprintf(hint, sizeof hint, " (one of: %s)", position_mechanism_names());
-        return missing(L, m, "mechanism.name", hint);
+        return missing_key(L, m, "mechanism.name", hint);
     }
     const char *mechanism_names[MAX_PLUGINS + 1];
     registered_mechanisms(mechanism_names);
@@ -791,7 +354,7 @@ static agora_status read_mechanism(loader *L, const yt_node *m)
         return st;
     snprintf(s->mechanism.name, sizeof s->mechanism.name, "%s", mechanism_names[which]);
     if (!ctr)
-        return missing(L, m, "mechanism.ctr", " (a list, or {first: f, decay: d})");
+        return missing_key(L, m, "mechanism.ctr", " (a list, or {first: f, decay: d})");
     if (slots_node && (st = read_count(L, slots_node, "mechanism.slots", 1, SCENARIO_MAX_SLOTS,
                                        &slots)))
         return st;
@@ -819,13 +382,13 @@ static agora_status read_share(loader *L, const yt_node *g, const char *key, int
     char sub[KEY_MAX];
     agora_status st = AGORA_OK;
     yt_child_path(sub, sizeof sub, key, "share");
-    const yt_node *n = take(L, g, "share", sub, &st);
+    const yt_node *n = take_key(L, g, "share", sub, &st);
     *share = 1;
     if (st != AGORA_OK)
         return st;
     if (!n)
         return only_one ? AGORA_OK
-                        : missing(L, g, sub, " (the fraction of agents in this group)");
+                        : missing_key(L, g, sub, " (the fraction of agents in this group)");
     if ((st = read_real(L, n, sub, share)) != AGORA_OK)
         return st;
     if (!(*share > 0 && *share <= 1))
@@ -860,7 +423,7 @@ static agora_status read_pacing(loader *L, const yt_node *g, const char *key, sc
     agora_status st = AGORA_OK;
     size_t which = PACING_NONE;
     yt_child_path(sub, sizeof sub, key, "pacing");
-    const yt_node *kind = take_opt(L, g, "pacing", sub, &st);
+    const yt_node *kind = take_optional(L, g, "pacing", sub, &st);
     if (st == AGORA_OK && kind)
         st = read_choice(L, kind, sub, "pacing", kinds, &which);
     if (st != AGORA_OK)
@@ -874,7 +437,7 @@ static agora_status read_pacing(loader *L, const yt_node *g, const char *key, sc
     double *dest[2] = {&out->pacing_step, &out->pacing_max};
     for (int k = 0; k < 2; k++) {
         yt_child_path(sub, sizeof sub, key, knobs[k]->key);
-        const yt_node *n = take_opt(L, g, knobs[k]->key, sub, &st);
+        const yt_node *n = take_optional(L, g, knobs[k]->key, sub, &st);
         *dest[k] = knobs[k]->fallback;
         if (st == AGORA_OK && n) {
             if (out->pacing == PACING_NONE)
@@ -936,7 +499,7 @@ static agora_status read_group(loader *L, const yt_node *g, const char *key, int
     if (!b) {
         char hint[300];
         snprintf(hint, sizeof hint, " (one of: %s)", behaviour_names());
-        return missing(L, g, sub, hint);
+        return missing_key(L, g, sub, hint);
     }
     const char *names[MAX_PLUGINS + 1];
     registered_behaviours(names);
@@ -948,14 +511,14 @@ static agora_status read_group(loader *L, const yt_node *g, const char *key, int
     char hint[160];
     if ((st = check_keys(L, g, key, keys, other_behaviours_key(g, keys, hint, sizeof hint))))
         return st;
-    take(L, g, "behaviour", sub, &st);
+    take_key(L, g, "behaviour", sub, &st);
     snprintf(out->behaviour, sizeof out->behaviour, "%s", names[which]);
     if ((st = read_share(L, g, key, only_one, &out->share)) != AGORA_OK)
         return st;
     for (const behaviour_param *bp = beh->params; bp && bp->key; bp++) {
         double *field = (double *)((char *)&out->params + bp->offset);
         yt_child_path(sub, sizeof sub, key, bp->key);
-        const yt_node *n = take_opt(L, g, bp->key, sub, &st);
+        const yt_node *n = take_optional(L, g, bp->key, sub, &st);
         *field = bp->fallback;
         if (st == AGORA_OK && n)
             st = read_behaviour_param(L, n, sub, bp, field);
@@ -973,7 +536,7 @@ static agora_status default_groups(loader *L)
     scenario *s = L->s;
     s->groups = calloc(1, sizeof *s->groups);
     if (!s->groups)
-        return oom(L);
+        return loader_oom(L);
     snprintf(s->groups[0].behaviour, sizeof s->groups[0].behaviour, "truthful");
     s->groups[0].share = 1;
     s->groups[0].pacing_step = PACING_STEP_DEFAULT;
@@ -1000,7 +563,7 @@ static agora_status read_agents(loader *L, const yt_node *a)
         return fail_at(L, a, "agents", "%zu groups: at most %d", a->n_items, MAX_GROUPS);
     s->groups = calloc(a->n_items, sizeof *s->groups);
     if (!s->groups)
-        return oom(L);
+        return loader_oom(L);
     s->n_groups = a->n_items;
     double sum = 0;
     for (size_t i = 0; i < a->n_items; i++) {
@@ -1106,11 +669,11 @@ static agora_status read_output(loader *L, const yt_node *o)
     if (o) {
         if ((st = expect_map(L, o, "output")) || (st = check_keys(L, o, "output", keys, NULL)))
             return st;
-        path = take_opt(L, o, "path", "output.path", &st);
-        every = take_opt(L, o, "snapshot_every", "output.snapshot_every", &st);
-        compress = take_opt(L, o, "compress", "output.compress", &st);
-        ckpt = take_opt(L, o, "checkpoint", "output.checkpoint", &st);
-        ckpt_every = take_opt(L, o, "checkpoint_every", "output.checkpoint_every", &st);
+        path = take_optional(L, o, "path", "output.path", &st);
+        every = take_optional(L, o, "snapshot_every", "output.snapshot_every", &st);
+        compress = take_optional(L, o, "compress", "output.compress", &st);
+        ckpt = take_optional(L, o, "checkpoint", "output.checkpoint", &st);
+        ckpt_every = take_optional(L, o, "checkpoint_every", "output.checkpoint_every", &st);
     }
     s->output.snapshot_every = s->rounds;
     if (!path)
@@ -1142,42 +705,98 @@ static void resolve_groups(scenario *s)
     }
 }
 
-static agora_status read_top(loader *L, const yt_node *root)
+#define MAX_FAMILIES 16
+
+/* `family:` names position (the default) or a registered family. */
+static agora_status read_family(loader *L, const yt_node *root)
 {
-    static const char *const keys[] = {"seed",      "rounds", "population", "market",
-                                       "mechanism", "agents", "output",     NULL};
+    const char *names[MAX_FAMILIES + 2] = {"position"};
+    size_t n = 1, which;
+    for (const scenario_family *f; n <= MAX_FAMILIES && (f = scenario_family_at(n - 1)); n++)
+        names[n] = f->name;
+    names[n] = NULL;
+    agora_status st = AGORA_OK;
+    const yt_node *v = take_optional(L, root, "family", "family", &st);
+    if (st != AGORA_OK || !v)
+        return st;
+    if ((st = read_choice(L, v, "family", "family", names, &which)) != AGORA_OK)
+        return st;
+    L->s->family = which ? scenario_family_at(which - 1) : NULL;
+    return AGORA_OK;
+}
+
+/* A family's scenario: the common keys, then the family's own. */
+static agora_status read_family_top(loader *L, const yt_node *root)
+{
+    static const char *const common[] = {"seed", "rounds", "family", "output"};
+    const char *keys[64];
+    size_t n = 0;
     scenario *s = L->s;
-    agora_status st = expect_map(L, root, "scenario");
-    if (st == AGORA_OK)
-        st = check_keys(L, root, "", keys, NULL);
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+        keys[n++] = common[i];
+    for (size_t i = 0; s->family->keys[i] && n < 63; i++)
+        keys[n++] = s->family->keys[i];
+    keys[n] = NULL;
+    agora_status st = check_keys(L, root, "", keys, NULL);
     if (st != AGORA_OK)
         return st;
-    const yt_node *seed = take_opt(L, root, "seed", "seed", &st);
-    const yt_node *rounds = take(L, root, "rounds", "rounds", &st);
-    const yt_node *pop = take(L, root, "population", "population", &st);
-    const yt_node *market = take(L, root, "market", "market", &st);
-    const yt_node *mech = take(L, root, "mechanism", "mechanism", &st);
-    const yt_node *agents = take_opt(L, root, "agents", "agents", &st);
-    const yt_node *output = take_opt(L, root, "output", "output", &st);
+    const yt_node *seed = take_optional(L, root, "seed", "seed", &st);
+    const yt_node *rounds = take_key(L, root, "rounds", "rounds", &st);
+    const yt_node *output = take_optional(L, root, "output", "output", &st);
     if (st != AGORA_OK)
         return st;
     s->seed = 1;
     if (seed && (st = read_count(L, seed, "seed", 0, UINT64_MAX, &s->seed)))
         return st;
     if (!rounds)
-        return missing(L, root, "rounds", NULL);
+        return missing_key(L, root, "rounds", NULL);
+    if ((st = read_count(L, rounds, "rounds", 1, MAX_ROUNDS, &s->rounds)))
+        return st;
+    if ((st = s->family->read(L, root, &s->family_config)) != AGORA_OK)
+        return st;
+    return read_output(L, output);
+}
+
+static agora_status read_top(loader *L, const yt_node *root)
+{
+    static const char *const keys[] = {"seed",      "rounds", "family", "population", "market",
+                                       "mechanism", "agents", "output", NULL};
+    scenario *s = L->s;
+    agora_status st = expect_map(L, root, "scenario");
+    if (st == AGORA_OK)
+        st = read_family(L, root);
+    if (st == AGORA_OK && s->family)
+        return read_family_top(L, root);
+    if (st == AGORA_OK)
+        st = check_keys(L, root, "", keys, NULL);
+    if (st != AGORA_OK)
+        return st;
+    const yt_node *seed = take_optional(L, root, "seed", "seed", &st);
+    const yt_node *rounds = take_key(L, root, "rounds", "rounds", &st);
+    const yt_node *pop = take_key(L, root, "population", "population", &st);
+    const yt_node *market = take_key(L, root, "market", "market", &st);
+    const yt_node *mech = take_key(L, root, "mechanism", "mechanism", &st);
+    const yt_node *agents = take_optional(L, root, "agents", "agents", &st);
+    const yt_node *output = take_optional(L, root, "output", "output", &st);
+    if (st != AGORA_OK)
+        return st;
+    s->seed = 1;
+    if (seed && (st = read_count(L, seed, "seed", 0, UINT64_MAX, &s->seed)))
+        return st;
+    if (!rounds)
+        return missing_key(L, root, "rounds", NULL);
     if ((st = read_count(L, rounds, "rounds", 1, MAX_ROUNDS, &s->rounds)))
         return st;
     if (!pop)
-        return missing(L, root, "population", NULL);
+        return missing_key(L, root, "population", NULL);
     if ((st = read_population(L, pop)))
         return st;
     if (!market)
-        return missing(L, root, "market", NULL);
+        return missing_key(L, root, "market", NULL);
     if ((st = read_market(L, market)))
         return st;
     if (!mech)
-        return missing(L, root, "mechanism", NULL);
+        return missing_key(L, root, "mechanism", NULL);
     if ((st = read_mechanism(L, mech)) || (st = read_agents(L, agents)))
         return st;
     resolve_groups(s);
@@ -1293,6 +912,8 @@ void scenario_free(scenario *s)
     free(s->population.value.list);
     free(s->population.budget.list);
     free(s->groups);
+    if (s->family && s->family_config)
+        s->family->free_config(s->family_config);
     free(s->locs);
     char source[SCENARIO_PATH_MAX];
     memcpy(source, s->source, sizeof source);

@@ -57,8 +57,16 @@ typedef struct {
     char where[SCENARIO_PATH_MAX + 32]; /* "file:line:col" */
 } scenario_loc;
 
+/* A family other than position auctions (scenario_family.h). */
+typedef struct scenario_family scenario_family;
+
 typedef struct {
     char source[SCENARIO_PATH_MAX]; /* file name used in messages */
+
+    /* `family:`; NULL for position auctions, the default, whose keys are the
+     * population, market, mechanism and agents sections below. */
+    const scenario_family *family;
+    void *family_config; /* the family's own keys, resolved (owned) */
 
     uint64_t seed;
     uint64_t rounds;

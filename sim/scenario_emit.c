@@ -9,20 +9,12 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "scenario_family.h"
+#include "scenario_text.h"
 
-/* Values per line in long lists: keeps huge per-agent lists editable. */
-#define LIST_WRAP 8
 #define DOUBLE_CHARS 32
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-    int failed;
-} text_buf;
-
-static void put(text_buf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(text_buf *t, const char *fmt, ...)
+void put(text_buf *t, const char *fmt, ...)
 {
     if (t->failed)
         return;
@@ -61,14 +53,14 @@ static void format_double(char *buf, size_t size, double v)
     snprintf(buf, size, "%.17g", v);
 }
 
-static void put_num(text_buf *t, double v)
+void put_num(text_buf *t, double v)
 {
     char buf[DOUBLE_CHARS];
     format_double(buf, sizeof buf, v);
     put(t, "%s", buf);
 }
 
-static void put_list(text_buf *t, const double *v, size_t n, const char *indent)
+void put_list(text_buf *t, const double *v, size_t n, const char *indent)
 {
     put(t, "[");
     for (size_t i = 0; i < n; i++) {
@@ -132,7 +124,7 @@ static unsigned long utf8_decode(const unsigned char *s, size_t *n)
  * YAML reader would refuse (C0 and C1 controls, U+FFFE, U+FFFF) or take as a line
  * break and fold (NEL, U+2028, U+2029); everything else is copied, so that the
  * text loads back to the same bytes. */
-static void put_quoted(text_buf *t, const char *s)
+void put_quoted(text_buf *t, const char *s)
 {
     put(t, "\"");
     while (*s) {
@@ -198,6 +190,25 @@ static void put_groups(text_buf *t, const scenario *s)
     }
 }
 
+static void put_position(text_buf *t, const scenario *s)
+{
+    put_population(t, s);
+    put(t, "market:\n");
+    put(t, "  auctions: %llu\n", (unsigned long long)s->market.auctions);
+    if (s->market.bidders_all)
+        put(t, "  bidders: all\n");
+    else
+        put(t, "  bidders: %llu\n", (unsigned long long)s->market.bidders);
+    put_mechanism(t, s);
+    put_groups(t, s);
+}
+
+static void put_family(text_buf *t, const scenario *s)
+{
+    put(t, "family: %s\n", s->family->name);
+    s->family->emit(t, s->family_config);
+}
+
 char *scenario_to_yaml(const scenario *s)
 {
     text_buf t = {.cap = 4096};
@@ -207,15 +218,10 @@ char *scenario_to_yaml(const scenario *s)
     put(&t, "# agora scenario, resolved: every key with its default filled in\n");
     put(&t, "seed: %llu\n", (unsigned long long)s->seed);
     put(&t, "rounds: %llu\n", (unsigned long long)s->rounds);
-    put_population(&t, s);
-    put(&t, "market:\n");
-    put(&t, "  auctions: %llu\n", (unsigned long long)s->market.auctions);
-    if (s->market.bidders_all)
-        put(&t, "  bidders: all\n");
+    if (s->family)
+        put_family(&t, s);
     else
-        put(&t, "  bidders: %llu\n", (unsigned long long)s->market.bidders);
-    put_mechanism(&t, s);
-    put_groups(&t, s);
+        put_position(&t, s);
     put(&t, "output:\n  path: ");
     put_quoted(&t, s->output.path);
     put(&t, "\n  snapshot_every: %llu\n", (unsigned long long)s->output.snapshot_every);

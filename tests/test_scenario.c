@@ -583,10 +583,10 @@ static const bad_case syntax_cases[] = {
 static const bad_case structure_cases[] = {
     {"- 1\n- 2\n", "test.yaml:1:1: scenario: expected a mapping of keys, got a list"},
     {BASE "colour: blue\n",
-     "test.yaml:5:1: colour: unknown key (expected one of: seed, rounds, population, market, "
+     "test.yaml:5:1: colour: unknown key (expected one of: seed, rounds, family, population, market, "
      "mechanism, agents, output)"},
     {BASE "roundz: 3\n",
-     "test.yaml:5:1: roundz: unknown key (did you mean rounds? expected one of: seed, rounds, "
+     "test.yaml:5:1: roundz: unknown key (did you mean rounds? expected one of: seed, rounds, family, "
      "population, market, mechanism, agents, output)"},
     {"rounds: 10\npopulation: {agents: 1, value: 1}\nmarket: {auctions: 1, bidder: 2}\n",
      "test.yaml:3:23: market.bidder: unknown key (did you mean bidders? expected one of: "

@@ -1,0 +1,32 @@
+/* Dispatch to the run function of a scenario's family; see family_run.h. */
+#include "family_run.h"
+
+#include <string.h>
+
+#include "scenario_family.h"
+
+static const struct {
+    const char *name;
+    family_run_fn run;
+} runners[] = {
+    {NULL, NULL}
+};
+
+agora_status family_run(const scenario *s, const char *scenario_text, const run_options *opt,
+                        MPI_Comm comm, run_summary *summary, agora_error *err)
+{
+    memset(summary, 0, sizeof *summary);
+    int ranks;
+    MPI_Comm_size(comm, &ranks);
+    const scenario_family *f = s->family;
+    unsigned long long n = f->partitioned(s->family_config);
+    if ((unsigned long long)ranks > n)
+        return agora_fail(err, AGORA_EINPUT,
+                          "%s: %s: %llu cannot be spread over %d ranks (each rank must own at "
+                          "least one)",
+                          scenario_where(s, f->count_key), f->count_key, n, ranks);
+    for (size_t i = 0; runners[i].name; i++)
+        if (strcmp(runners[i].name, f->name) == 0)
+            return runners[i].run(s, scenario_text, opt, comm, summary, err);
+    return agora_fail(err, AGORA_EINTERNAL, "family %s has no run function", f->name);
+}
