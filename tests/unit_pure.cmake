@@ -19,3 +19,8 @@ add_test(NAME position COMMAND test_position)
 add_executable(test_behaviour test_behaviour.c)
 target_link_libraries(test_behaviour PRIVATE agora_agents PkgConfig::CHECK)
 add_test(NAME behaviour COMMAND test_behaviour)
+
+# Closed-form auction revenues checked by Monte Carlo through the mechanisms.
+add_executable(test_theory test_theory.c)
+target_link_libraries(test_theory PRIVATE agora_mechanisms agora_rng PkgConfig::CHECK)
+add_test(NAME theory COMMAND test_theory)
