@@ -9,6 +9,7 @@
 
 #include "durable.h"
 #include "h5_attr.h"
+#include "io_cause.h"
 #include "version.h"
 
 #define CHUNK ((hsize_t)1 << 17)
@@ -103,11 +104,13 @@ agora_status checkpoint_write(const char *path, const scenario *s, const char *s
     int code = (int)st;
     if (rank == 0 && code == AGORA_OK && durable_rename(tmp, path) != 0)
         code = AGORA_EIO;
+    char cause[128];
+    io_cause(tmp, cause, sizeof cause); /* before the .tmp file frees its space */
     if (rank == 0 && code != AGORA_OK)
         remove(tmp);
     MPI_Bcast(&code, 1, MPI_INT, 0, comm);
     if (code != AGORA_OK)
-        return agora_fail(err, AGORA_EIO, "%s: cannot write the checkpoint", path);
+        return agora_fail(err, AGORA_EIO, "%s: cannot write the checkpoint%s", path, cause);
     return AGORA_OK;
 }
 

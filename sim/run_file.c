@@ -9,6 +9,7 @@
 
 #include "durable.h"
 #include "h5_attr.h"
+#include "io_cause.h"
 #include "scenario_family.h"
 #include "version.h"
 
@@ -237,17 +238,20 @@ agora_status run_file_write(run_file *f, hid_t ds, hid_t memtype, int64_t row, u
     H5Sclose(mspace);
     H5Sclose(fspace);
     if (rc < 0) {
-        char name[128] = "?";
+        char name[128] = "?", cause[128];
         H5Iget_name(ds, name, sizeof name);
-        return agora_fail(err, AGORA_EIO, "%s: cannot write %s", f->tmp_path, name);
+        return agora_fail(err, AGORA_EIO, "%s: cannot write %s%s", f->tmp_path, name,
+                          io_cause(f->tmp_path, cause, sizeof cause));
     }
     return AGORA_OK;
 }
 
 agora_status run_file_flush(run_file *f, agora_error *err)
 {
+    char cause[128];
     if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
-        return agora_fail(err, AGORA_EIO, "%s: cannot flush", f->tmp_path);
+        return agora_fail(err, AGORA_EIO, "%s: cannot flush%s", f->tmp_path,
+                          io_cause(f->tmp_path, cause, sizeof cause));
     return AGORA_OK;
 }
 
@@ -280,8 +284,10 @@ agora_status run_file_close(run_file *f, run_file_end end, double wall_seconds, 
         H5Dclose(f->datasets[i]);
     if (f->dxpl >= 0)
         H5Pclose(f->dxpl);
+    char cause[128];
     if (f->file >= 0 && H5Fclose(f->file) < 0 && st == AGORA_OK && end != RUN_FILE_DISCARD)
-        st = agora_fail(err, AGORA_EIO, "%s: cannot close the file", f->tmp_path);
+        st = agora_fail(err, AGORA_EIO, "%s: cannot close the file%s", f->tmp_path,
+                        io_cause(f->tmp_path, cause, sizeof cause));
     MPI_Barrier(f->comm);
     int code = (int)st;
     if (f->rank == 0) {

@@ -312,6 +312,16 @@ judge_io() {
     fi
 }
 
+# names_cause NAME: agora's line says why the write failed, not only that it did.
+names_cause() {
+    if grep -q "cannot write.*: no space left on device" "$SCRATCH/stderr"; then
+        pass "$1: the message names the cause"
+    else
+        fail "$1: the message does not say the device is full"
+        show
+    fi
+}
+
 cat > big.yaml << 'EOF'
 rounds: 20
 population: {agents: 20000, value: {dist: uniform, low: 0, high: 1}}
@@ -323,9 +333,11 @@ FULL=$WORK/full RO=$WORK/ro
 if mount_small "$FULL" size=64k && mount_small "$RO" size=64k,ro; then
     run_case 120 "$AGORA" run big.yaml --out "$FULL/out.h5" --quiet
     judge_io "output on a full filesystem" "$FULL/out.h5.partial: cannot write" "$FULL"
+    names_cause "output on a full filesystem"
     run_case 120 "$AGORA" run big.yaml --out "$OUT/out.h5" --quiet \
         --set output.checkpoint="$FULL/c.ckpt.h5" --set output.checkpoint_every=5
     judge_io "checkpoint on a full filesystem" "$FULL/c.ckpt.h5: cannot write the checkpoint" "$FULL"
+    names_cause "checkpoint on a full filesystem"
     if [ -n "$MPIEXEC" ]; then
         # Two ranks: the job must end (no rank left waiting in a collective).
         run_case 120 "$MPIEXEC" --allow-run-as-root --oversubscribe -n 2 "$AGORA" run big.yaml \
