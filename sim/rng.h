@@ -21,6 +21,8 @@ typedef enum {
     RNG_PARTICIPANTS = 3, /* entity: global auction index; round t */
     RNG_CLICKS = 4,       /* entity: global auction index; round t */
     RNG_BEHAVIOUR = 5,    /* entity: agent id; round t: the agent's draws for the round */
+    RNG_QUALITY = 6,      /* entity: agent id; round 0: the ad's quality score */
+    RNG_PAIR_NOISE = 7,   /* entity: global auction index; round t: AIGC pair-CTR noise */
     /* Reserved ranges, one per family, so families never renumber each other:
      * 6..9 position extensions, 10..19 facility location, 20..29 cloud
      * auctions, 30..39 common-pool resources. */
