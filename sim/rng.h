@@ -26,6 +26,11 @@ typedef enum {
     /* Reserved ranges, one per family, so families never renumber each other:
      * 6..9 position extensions, 10..19 facility location, 20..29 cloud
      * auctions, 30..39 common-pool resources. */
+    /* facility location (agents/facility_peaks.c): */
+    RNG_FACILITY_PEAK = 10,  /* entity: agent id; round 0: the initial peak */
+    RNG_FACILITY_DRIFT = 11, /* entity: agent id; round t: the peak's random-walk step */
+    RNG_FACILITY_MOVE = 12,  /* entity: agent id; round t: whether a best responder revises */
+    RNG_FACILITY_PROBE = 13, /* entity: instance (giant: probe index); round t: probed agents */
 } rng_purpose;
 
 /* pcg32_srandom_r / pcg32(initstate, stream). */
