@@ -5,10 +5,14 @@
 
 #include "scenario_family.h"
 
+agora_status commons_run(const scenario *s, const char *scenario_text, const run_options *opt,
+                         MPI_Comm comm, run_summary *summary, agora_error *err);
+
 static const struct {
     const char *name;
     family_run_fn run;
 } runners[] = {
+    {"commons", commons_run},
     {NULL, NULL}
 };
 
@@ -20,11 +24,12 @@ agora_status family_run(const scenario *s, const char *scenario_text, const run_
     MPI_Comm_size(comm, &ranks);
     const scenario_family *f = s->family;
     unsigned long long n = f->partitioned(s->family_config);
+    const char *key = f->count_key_of ? f->count_key_of(s->family_config) : f->count_key;
     if ((unsigned long long)ranks > n)
         return agora_fail(err, AGORA_EINPUT,
                           "%s: %s: %llu cannot be spread over %d ranks (each rank must own at "
                           "least one)",
-                          scenario_where(s, f->count_key), f->count_key, n, ranks);
+                          scenario_where(s, key), key, n, ranks);
     for (size_t i = 0; runners[i].name; i++)
         if (strcmp(runners[i].name, f->name) == 0)
             return runners[i].run(s, scenario_text, opt, comm, summary, err);

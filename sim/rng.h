@@ -26,6 +26,10 @@ typedef enum {
     /* Reserved ranges, one per family, so families never renumber each other:
      * 6..9 position extensions, 10..19 facility location, 20..29 cloud
      * auctions, 30..39 common-pool resources. */
+    /* common-pool resources (sim/commons_run.c; entity: global harvester id): */
+    RNG_COMMONS_STRATEGY = 30, /* round 0: the initial strategy (behaviour group) */
+    RNG_COMMONS_EVOLVE = 31,   /* round t: peer, copy and mutation draws after round t */
+    RNG_COMMONS_UNITS = 32,    /* round t: sort keys of the request's units (random_units) */
     /* facility location (agents/facility_peaks.c): */
     RNG_FACILITY_PEAK = 10,  /* entity: agent id; round 0: the initial peak */
     RNG_FACILITY_DRIFT = 11, /* entity: agent id; round t: the peak's random-walk step */

@@ -4,7 +4,10 @@
 #include <string.h>
 
 /* Each family defines its descriptor in sim/scenario_<family>.c. */
+extern const scenario_family commons_family;
+
 static const scenario_family *const families[] = {
+    &commons_family,
     NULL
 };
 

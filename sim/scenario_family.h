@@ -27,6 +27,9 @@ struct scenario_family {
      * is refused before the run with a line naming `count_key`. */
     unsigned long long (*partitioned)(const void *config);
     const char *count_key;
+    /* Optional: the key of the partitioned count when it depends on the config
+     * (e.g. pools or harvesters); overrides count_key when set. */
+    const char *(*count_key_of)(const void *config);
 };
 
 /* The registered families, by name or index (NULL past the end). */
