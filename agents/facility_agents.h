@@ -26,7 +26,7 @@ typedef struct {
     double low, high;   /* uniform */
     double a, b;        /* beta */
     double *centers;    /* clusters (owned) */
-    double *weights;    /* clusters: normalised to sum 1 (owned) */
+    double *weights;    /* clusters: relative weights, any positive scale (owned) */
     size_t n_clusters;
     double spread;      /* clusters */
     double ones;        /* two_point */
@@ -44,10 +44,9 @@ double facility_fold(double x);
 double facility_drift(double x, double step, uint64_t seed, uint64_t agent, uint64_t round);
 /* Whether a best-responding agent revises its report in `round`. */
 int facility_moves(double fraction, uint64_t seed, uint64_t agent, uint64_t round);
-/* The j-th probed agent of an instance of n agents in `round` (0-based within
- * the instance); `entity` is the instance index (or, for the giant instance, j). */
-uint64_t facility_probe_pick(uint64_t n, uint64_t seed, uint64_t entity, uint64_t j,
-                             uint64_t round);
+/* A probed agent: uniform over [0, n), from the stream keyed by `entity`
+ * (instance * probes.agents + j for the j-th probe of an instance; the probe
+ * index j for the giant instance). */
+uint64_t facility_probe_pick(uint64_t n, uint64_t seed, uint64_t entity, uint64_t round);
 
-/* Gamma(shape) and Beta(a, b) draws (Marsaglia and Tsang 2000). */
 #endif

@@ -48,7 +48,10 @@ double facility_peak_draw(const facility_peaks *d, uint64_t seed, uint64_t agent
         return x + y > 0.0 ? facility_fold(x / (x + y)) : 0.0;
     }
     case PEAKS_CLUSTERS: {
-        double u = rng_uniform01(&g), acc = 0.0;
+        double total = 0.0, acc = 0.0;
+        for (size_t j = 0; j < d->n_clusters; j++) /* weights as given, not normalised */
+            total += d->weights[j];
+        double u = rng_uniform01(&g) * total;
         size_t j = 0;
         for (; j + 1 < d->n_clusters; j++) {
             acc += d->weights[j];
@@ -81,16 +84,9 @@ int facility_moves(double fraction, uint64_t seed, uint64_t agent, uint64_t roun
     return rng_uniform01(&g) < fraction;
 }
 
-uint64_t facility_probe_pick(uint64_t n, uint64_t seed, uint64_t entity, uint64_t j,
-                             uint64_t round)
+uint64_t facility_probe_pick(uint64_t n, uint64_t seed, uint64_t entity, uint64_t round)
 {
     pcg32 g = rng_stream(seed, RNG_FACILITY_PROBE, entity, round);
-    /* Advance to the j-th draw: probes per instance are few. Two 32-bit halves
-     * reach populations beyond 2^32. */
-    uint64_t pick = 0;
-    for (uint64_t i = 0; i <= j; i++) {
-        uint64_t hi = pcg32_next(&g), lo = pcg32_next(&g);
-        pick = ((hi << 32) | lo) % n; /* bias <= n / 2^64: negligible */
-    }
-    return pick;
+    uint64_t hi = pcg32_next(&g), lo = pcg32_next(&g);
+    return ((hi << 32) | lo) % n; /* bias <= n / 2^64: negligible */
 }

@@ -6,7 +6,10 @@
 /* Each family defines its descriptor in sim/scenario_<family>.c. */
 extern const scenario_family commons_family;
 
+extern const scenario_family facility_family;
+
 static const scenario_family *const families[] = {
+    &facility_family,
     &commons_family,
     NULL
 };
