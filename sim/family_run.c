@@ -11,12 +11,17 @@ agora_status commons_run(const scenario *s, const char *scenario_text, const run
 agora_status facility_run(const scenario *s, const char *scenario_text, const run_options *opt,
                           MPI_Comm comm, run_summary *summary, agora_error *err);
 
+agora_status cloud_run_family(const scenario *s, const char *scenario_text,
+                              const run_options *opt, MPI_Comm comm, run_summary *summary,
+                              agora_error *err);
+
 static const struct {
     const char *name;
     family_run_fn run;
 } runners[] = {
     {"facility", facility_run},
     {"commons", commons_run},
+    {"cloud", cloud_run_family},
     {NULL, NULL}
 };
 

@@ -26,6 +26,11 @@ typedef enum {
     /* Reserved ranges, one per family, so families never renumber each other:
      * 6..9 position extensions, 10..19 facility location, 20..29 cloud
      * auctions, 30..39 common-pool resources. */
+    /* cloud auctions (sim/cloud_instance.c): */
+    RNG_CLOUD_RESOURCE = 20, /* entity: resource id; round 0: its attributes */
+    RNG_CLOUD_REQUEST = 21,  /* entity: request id in its round; round t: its attributes */
+    RNG_CLOUD_TRACE = 22,    /* entity: trace event index; round 0: location, budget */
+    RNG_CLOUD_RANDOM = 23,   /* entity: request id; round t: the random mechanism's order */
     /* common-pool resources (sim/commons_run.c; entity: global harvester id): */
     RNG_COMMONS_STRATEGY = 30, /* round 0: the initial strategy (behaviour group) */
     RNG_COMMONS_EVOLVE = 31,   /* round t: peer, copy and mutation draws after round t */

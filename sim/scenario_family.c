@@ -7,10 +7,12 @@
 extern const scenario_family commons_family;
 
 extern const scenario_family facility_family;
+extern const scenario_family cloud_family;
 
 static const scenario_family *const families[] = {
     &facility_family,
     &commons_family,
+    &cloud_family,
     NULL
 };
 
