@@ -65,13 +65,20 @@ static uint64_t count_at_most(const uint64_t *keys, size_t n, uint64_t bound)
 static agora_status serve_units(commons_state *w, uint64_t t, double stock, double *served,
                                 agora_error *err)
 {
-    double unit = w->rules.unit;
-    uint64_t avail = (uint64_t)floor(stock / unit), mine = 0;
+    double unit = w->rules.unit, whole = floor(stock / unit);
+    /* The stock is the same on every rank, so every rank fails together. */
+    if (!(whole <= COMMONS_MAX_UNITS))
+        return agora_fail(err, AGORA_EINPUT,
+                          "%s: commons.unit: round %llu: the pool holds more than 2^40 units of "
+                          "%g (raise the unit)",
+                          w->s->source, (unsigned long long)t, unit);
+    uint64_t avail = (uint64_t)whole, mine = 0;
     uint64_t *units = calloc(w->nh ? w->nh : 1, sizeof *units);
     if (!units)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
     for (size_t i = 0; i < w->nh; i++) {
-        units[i] = (uint64_t)floor(w->request[i] / unit);
+        double q = w->request[i] < stock ? w->request[i] : stock;
+        units[i] = (uint64_t)floor(q / unit);
         mine += units[i];
     }
     uint64_t wanted = allsum_u64(w, mine);

@@ -191,7 +191,14 @@ static agora_status villages_round(commons_state *w, uint64_t t, fixed_sum *sums
         village_keys k = {w->s->seed, t, (w->first_pool + p) * n};
         fixed_add(&sums[SUM_COOPERATORS], (double)commons_village_cooperators(&w->rules, &v));
         commons_round_out o;
-        if (commons_village_round(&w->rules, &v, t, village_key_fn, &k, &w->scratch, &o))
+        int bad = commons_village_round(&w->rules, &v, t, village_key_fn, &k, &w->scratch, &o);
+        if (bad == -2)
+            return agora_fail(err, AGORA_EINPUT,
+                              "%s: commons.unit: round %llu: pool %llu holds more than 2^40 "
+                              "units of %g (raise the unit)",
+                              w->s->source, (unsigned long long)t,
+                              (unsigned long long)(w->first_pool + p), w->c->unit);
+        if (bad)
             return agora_fail(err, AGORA_EINTERNAL, "out of memory for the units of pool %llu",
                               (unsigned long long)(w->first_pool + p));
         if (!w->collapsed[p])

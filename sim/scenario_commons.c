@@ -137,6 +137,7 @@ static agora_status read_group(loader *L, const yt_node *g, const char *key, siz
     if (st == AGORA_OK && out->share > 1.0)
         return fail_at(L, share, sub, "%.17g is above 1", out->share);
     if (st == AGORA_OK && beh->needs_quota) {
+        yt_child_path(sub, sizeof sub, key, "quota");
         if ((st = read_param(L, g, "quota", key, &out->params.quota)) == AGORA_OK)
             st = check_bound(L, yt_map_find(g, "quota")->value, sub, out->params.quota,
                              MIN_NONNEG);
@@ -197,6 +198,14 @@ static agora_status read_section(loader *L, const yt_node *m, commons_config *c)
         (st = opt_count(L, m, "harvesters_per_pool", 1, MAX_ENTITIES, 10,
                         &c->harvesters_per_pool)))
         return st;
+    /* Every harvester of every pool is an array slot somewhere: keep the total
+     * (and pool * harvesters_per_pool ids) far from overflow. */
+    if ((double)c->pools * (double)c->harvesters_per_pool > 0x1p48)
+        return fail_at(L, yt_map_find(m, "harvesters_per_pool")->value,
+                       "commons.harvesters_per_pool",
+                       "%llu pools x %llu harvesters is above 2^48 harvesters",
+                       (unsigned long long)c->pools,
+                       (unsigned long long)c->harvesters_per_pool);
     if (c->mode == COMMONS_GLOBAL && c->pools != 1)
         return fail_at(L, yt_map_find(m, "pools")->value, "commons.pools",
                        "the global mode has one pool (its harvesters spread over the ranks)");
@@ -216,6 +225,14 @@ static agora_status read_section(loader *L, const yt_node *m, commons_config *c)
     c->order = (commons_order)which;
     if ((st = opt_real(L, m, "unit", "commons", MIN_POSITIVE, 1, &c->unit)))
         return st;
+    double most = c->initial_stock > c->capacity ? c->initial_stock : c->capacity;
+    if (c->order == ORDER_RANDOM_UNITS && !(most / c->unit <= 0x1p32)) {
+        const yt_pair *u = yt_map_find(m, "unit");
+        return fail_at(L, u ? u->value : m, "commons.unit",
+                       "a stock of %.6g is %.6g units of %.6g; random_units counts at most "
+                       "2^32 (raise the unit)",
+                       most, most / c->unit, c->unit);
+    }
     const yt_node *effort, *evolution;
     if ((st = sub_map(L, m, "effort", effort_keys, &effort)) ||
         (st = opt_real(L, effort, "cooperator", "commons.effort", MIN_NONNEG, 0.05,

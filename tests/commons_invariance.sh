@@ -38,5 +38,24 @@ for scenario in "$@"; do
     passed=$((passed + 1))
   fi
 done
+# Bad runs: more ranks than the partitioned entities (the global pool splits its
+# harvesters, so the message names harvesters_per_pool), and --resume, which this
+# family refuses (it has no checkpoints).
+fishery=$(dirname "$0")/../scenarios/fishery.yaml
+"$mpiexec" --allow-run-as-root --oversubscribe -n 6 "$agora" run "$fishery" --out "$tmp/x.h5" \
+  --quiet > /dev/null 2> "$tmp/err"
+if [ $? -ne 0 ] && grep -q "commons.harvesters_per_pool: 5 cannot be spread over 6 ranks" "$tmp/err" &&
+   [ ! -e "$tmp/x.h5" ]; then
+  echo "PASS more ranks than harvesters is refused"; passed=$((passed + 1))
+else
+  echo "FAIL more ranks than harvesters"; head -3 "$tmp/err"; failed=$((failed + 1))
+fi
+OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" run "$fishery" \
+  --resume "$tmp/none.ckpt.h5" --out "$tmp/x.h5" --quiet > /dev/null 2> "$tmp/err"
+if [ $? -eq 2 ] && grep -q "checkpoints are not supported for family commons" "$tmp/err"; then
+  echo "PASS --resume is refused"; passed=$((passed + 1))
+else
+  echo "FAIL --resume"; head -3 "$tmp/err"; failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -54,9 +54,14 @@ static int serve_units(const commons_rules *r, commons_village *v, commons_key_f
                        void *key_ctx, commons_scratch *s, double *harvest)
 {
     size_t n = v->n;
-    uint64_t avail = (uint64_t)floor(*v->stock / r->unit), wanted = 0;
+    double whole = floor(*v->stock / r->unit);
+    if (!(whole <= COMMONS_MAX_UNITS))
+        return -2;
+    uint64_t avail = (uint64_t)whole, wanted = 0;
     for (size_t i = 0; i < n; i++) {
-        s->units[i] = (uint64_t)floor(v->request[i] / r->unit);
+        /* Nobody can be given more than the stock: that also bounds the count. */
+        double q = v->request[i] < *v->stock ? v->request[i] : *v->stock;
+        s->units[i] = (uint64_t)floor(q / r->unit);
         wanted += s->units[i];
     }
     if (wanted > avail) {
@@ -115,8 +120,9 @@ int commons_village_round(const commons_rules *r, commons_village *v, uint64_t r
     out->requests = n;
     double harvest;
     if (r->order == ORDER_RANDOM_UNITS) {
-        if (serve_units(r, v, keys, key_ctx, s, &harvest))
-            return -1;
+        int bad = serve_units(r, v, keys, key_ctx, s, &harvest);
+        if (bad)
+            return bad;
     } else {
         harvest = commons_serve_proportional(v->request, n, before, s->served);
     }

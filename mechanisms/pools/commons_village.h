@@ -61,8 +61,13 @@ typedef struct {
     int collapsed_now;    /* the pool collapsed in this round */
 } commons_round_out;
 
+/* Most whole units a stock may hold under random_units (requests count at most
+ * the stock's units): keeps unit counts exact in doubles and tickets in memory. */
+#define COMMONS_MAX_UNITS 0x1p40
+
 /* Plays round `round` (0-based; imitate_best has history when round > 0). A
- * collapsed pool does nothing. Returns 0, or -1 when scratch cannot grow. */
+ * collapsed pool does nothing. Returns 0; -1 when scratch cannot grow; -2 when
+ * random_units meets a stock of more than COMMONS_MAX_UNITS units. */
 int commons_village_round(const commons_rules *r, commons_village *v, uint64_t round,
                           commons_key_fn keys, void *key_ctx, commons_scratch *s,
                           commons_round_out *out);
