@@ -134,8 +134,9 @@ static agora_status setup(commons_state *w, agora_error *err)
     w->stock = malloc(np * sizeof *w->stock);
     w->collapsed = calloc(np, 1);
     w->survived = calloc(np, sizeof *w->survived);
+    w->gini = calloc(np, sizeof *w->gini);
     if (!w->strategy || !w->next || !w->gain || !w->payoff || !w->request || !w->stock ||
-        !w->collapsed || !w->survived)
+        !w->collapsed || !w->survived || !w->gini)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu harvesters", w->nh);
     for (size_t i = 0; i < w->nh; i++)
         w->strategy[i] = initial_strategy(c, w->s->seed, w->first_h + i);
@@ -154,6 +155,7 @@ static void release(commons_state *w)
     free(w->stock);
     free(w->collapsed);
     free(w->survived);
+    free(w->gini);
     commons_scratch_free(&w->scratch);
 }
 
@@ -190,6 +192,7 @@ static agora_status villages_round(commons_state *w, uint64_t t, fixed_sum *sums
         commons_village v = village_at(w, p);
         village_keys k = {w->s->seed, t, (w->first_pool + p) * n};
         fixed_add(&sums[SUM_COOPERATORS], (double)commons_village_cooperators(&w->rules, &v));
+        int was_collapsed = w->collapsed[p];
         commons_round_out o;
         int bad = commons_village_round(&w->rules, &v, t, village_key_fn, &k, &w->scratch, &o);
         if (bad == -2)
@@ -207,7 +210,9 @@ static agora_status villages_round(commons_state *w, uint64_t t, fixed_sum *sums
         fixed_add(&sums[SUM_HARVEST], o.harvest);
         fixed_add(&sums[SUM_COLLAPSED], w->collapsed[p]);
         fixed_add(&sums[SUM_SURVIVED], w->survived[p]);
-        fixed_add(&sums[SUM_GINI], commons_gini(v.gain, n, w->scratch.sorted));
+        if (!was_collapsed)
+            w->gini[p] = commons_gini(v.gain, n, w->scratch.sorted);
+        fixed_add(&sums[SUM_GINI], w->gini[p]);
         fixed_add(&sums[SUM_OVER], (double)o.over);
         fixed_add(&sums[SUM_REQUESTS], (double)o.requests);
     }

@@ -13,7 +13,7 @@
  *             them from the same exactly reduced totals. See commons_global.c.
  * Memory per harvester: strategy 1 + next strategy 1 + cumulative gain 8 + last
  * payoff 8 + last request 8 = 26 bytes; per village pool: stock 8 + collapsed 1
- * + survived 4 = 13 bytes. */
+ * + survived 4 + Gini 8 = 21 bytes. */
 #ifndef AGORA_COMMONS_RUN_H
 #define AGORA_COMMONS_RUN_H
 
@@ -60,6 +60,7 @@ typedef struct {
     double *stock;
     uint8_t *collapsed;
     uint32_t *survived;
+    double *gini; /* villages: each pool's last Gini (a collapsed pool's gains stay) */
     commons_scratch scratch;
     /* Global mode: the last round's best earner's request (imitate_best). */
     double best_request;

@@ -96,7 +96,18 @@ double commons_gini(const double *x, size_t n, double *scratch)
     if (n < 2)
         return 0.0;
     memcpy(scratch, x, n * sizeof *scratch);
-    qsort(scratch, n, sizeof *scratch, cmp_double);
+    if (n <= 32) {
+        /* Villages are small: insertion sort beats qsort's call per comparison. */
+        for (size_t i = 1; i < n; i++) {
+            double v = scratch[i];
+            size_t j = i;
+            for (; j > 0 && scratch[j - 1] > v; j--)
+                scratch[j] = scratch[j - 1];
+            scratch[j] = v;
+        }
+    } else {
+        qsort(scratch, n, sizeof *scratch, cmp_double);
+    }
     double sum = 0.0, weighted = 0.0;
     for (size_t i = 0; i < n; i++) {
         sum += scratch[i];
