@@ -108,6 +108,10 @@ static agora_status reduce_round(run *r, const fixed_sum local[METRIC_SUMMED], a
     if (st != AGORA_OK)
         return st;
     MPI_Allreduce(&r->market.digest, &r->digest, 1, MPI_UINT64_T, MPI_SUM, r->comm);
+    /* Maxima are exact under any reduction order: MPI_MAX keeps the bits. */
+    double maxima[METRIC_MAXIMA] = {r->market.probe.max_gain}, top[METRIC_MAXIMA] = {0};
+    if (r->s->probes.auctions)
+        MPI_Reduce(maxima, top, METRIC_MAXIMA, MPI_DOUBLE, MPI_MAX, 0, r->comm);
     for (int k = 0; r->rank == 0 && k < METRIC_SUMMED && st == AGORA_OK; k++)
         if (fixed_out_of_range(total[k]))
             st = agora_fail(err, AGORA_EINPUT,
@@ -121,6 +125,8 @@ static agora_status reduce_round(run *r, const fixed_sum local[METRIC_SUMMED], a
         double *row = r->rows + r->n_rows * METRIC_COUNT;
         for (int k = 0; k < METRIC_SUMMED; k++)
             row[k] = fixed_value(total[k]);
+        for (int k = METRIC_SUMMED; k < METRIC_MAXED; k++)
+            row[k] = top[k - METRIC_SUMMED];
         metrics_derive(row);
         r->digests[r->n_rows] = r->digest;
         r->summary->welfare += row[METRIC_WELFARE];

@@ -24,6 +24,25 @@ const metric_info metric_table[METRIC_COUNT] = {
                                 "sum over budgeted agents of |spend in the round - rho| / rho, "
                                 "rho = budget / rounds"},
     [METRIC_BUDGETED] = {"budgeted_agents", "agents", "agents with a budget"},
+    [METRIC_RESERVE_HITS] = {"reserve_hits", "winners",
+                             "winners whose price per click the reserve alone set: reserve > 0 "
+                             "and no eligible bidder ranked below them (GSP, VCG; 0 under GFP "
+                             "and in AIGC markets)"},
+    [METRIC_ADS_SHOWN] = {"ads_shown", "ads",
+                          "AIGC markets: ads placed in the generated content, over all auctions"},
+    [METRIC_PROBED] = {"probed_participants", "participants",
+                       "probes: participants whose unilateral deviations were tried"},
+    [METRIC_IR_VIOLATIONS] = {"ir_violations", "participants",
+                              "probes: probed participants whose expected utility at the report "
+                              "they made is below 0 (beyond a 1e-9 relative rounding allowance)"},
+    [METRIC_FEASIBILITY_VIOLATIONS] = {"feasibility_violations", "auctions",
+                                       "probes: probed auctions whose outcome broke the "
+                                       "mechanism's constraints (a slot or ad used twice, more "
+                                       "ads than allowed, a negative or non-finite payment)"},
+    [METRIC_IC_MAX_GAIN] = {"ic_max_gain", "value units",
+                            "probes: largest gain in expected utility any probed participant "
+                            "could get by changing its report alone (grid of reports from 0 to "
+                            "twice its value), over the report it made; 0 when none gains"},
     [METRIC_MEAN_CPC] = {"mean_cpc", "value units per click",
                          "mean cost per click: revenue / clicks (0 in a round without clicks)"},
     [METRIC_MEAN_BID_MULTIPLIER] = {"mean_bid_multiplier", "1",
@@ -32,6 +51,10 @@ const metric_info metric_table[METRIC_COUNT] = {
     [METRIC_SPEND_RATE_ERROR] = {"spend_rate_error", "1",
                                  "mean over budgeted agents of |spend in the round - rho| / rho, "
                                  "rho = budget / rounds (0 without budgets)"},
+    [METRIC_CTR_REALISED] = {"ctr_realised", "clicks per ad",
+                             "clicks / slots_filled: realised clicks per ad shown (the mean "
+                             "click probability of the shown ads under expected clicks; 0 "
+                             "when no ad was shown)"},
 };
 
 void metrics_derive(double row[METRIC_COUNT])
@@ -41,4 +64,21 @@ void metrics_derive(double row[METRIC_COUNT])
     double placed = row[METRIC_BIDS_PLACED], budgeted = row[METRIC_BUDGETED];
     row[METRIC_MEAN_BID_MULTIPLIER] = placed > 0.0 ? row[METRIC_MULTIPLIER_SUM] / placed : 0.0;
     row[METRIC_SPEND_RATE_ERROR] = budgeted > 0.0 ? row[METRIC_SPEND_ERROR_SUM] / budgeted : 0.0;
+    double shown = row[METRIC_SLOTS_FILLED];
+    row[METRIC_CTR_REALISED] = shown > 0.0 ? clicks / shown : 0.0;
+}
+
+int metric_present(metric_id k, int probes, int aigc)
+{
+    switch (k) {
+    case METRIC_PROBED:
+    case METRIC_IR_VIOLATIONS:
+    case METRIC_FEASIBILITY_VIOLATIONS:
+    case METRIC_IC_MAX_GAIN:
+        return probes;
+    case METRIC_ADS_SHOWN:
+        return aigc;
+    default:
+        return 1;
+    }
 }

@@ -33,6 +33,7 @@ struct output {
     hid_t field[FIELD_COUNT];
     hid_t snapshot_round, group;
     uint64_t agents, rounds, snapshots;
+    int probes, aigc; /* which optional metrics the run writes (metric_present) */
     double *column; /* one metric's rows, rank 0 */
 };
 
@@ -50,6 +51,8 @@ static agora_status create_layout(output *o, agora_error *err)
     hsize_t mdims[1] = {o->rounds};
     agora_status st = AGORA_OK;
     for (int k = 0; k < METRIC_COUNT && st == AGORA_OK; k++) {
+        if (!metric_present((metric_id)k, o->probes, o->aigc))
+            continue;
         snprintf(path, sizeof path, "metrics/%s", metric_table[k].name);
         st = run_file_dataset(f, path, H5T_IEEE_F64LE, 1, mdims, metric_table[k].units,
                               metric_table[k].description, &o->metric[k], err);
@@ -87,6 +90,8 @@ static agora_status output_new(output **out, const scenario *s, MPI_Comm comm, a
     MPI_Comm_rank(comm, &rank);
     o->agents = s->population.agents;
     o->rounds = s->rounds;
+    o->probes = s->probes.auctions > 0;
+    o->aigc = s->mechanism.aigc;
     o->snapshots = s->output.snapshot_every ? s->rounds / s->output.snapshot_every : 0;
     if (rank == 0) {
         o->column = malloc(OUTPUT_METRIC_BATCH * sizeof(double));
@@ -115,6 +120,8 @@ agora_status output_reopen(output **out, const scenario *s, MPI_Comm comm, agora
     output *o = *out;
     char path[128];
     for (int k = 0; k < METRIC_COUNT && st == AGORA_OK; k++) {
+        if (!metric_present((metric_id)k, o->probes, o->aigc))
+            continue;
         snprintf(path, sizeof path, "metrics/%s", metric_table[k].name);
         st = run_file_open_dataset(o->f, path, &o->metric[k], err);
     }
@@ -163,6 +170,8 @@ agora_status output_write_metrics(output *o, uint64_t first, uint64_t n, const d
     double *column = o->column;
     agora_status st = AGORA_OK;
     for (int k = 0; k < METRIC_COUNT && st == AGORA_OK; k++) {
+        if (!metric_present((metric_id)k, o->probes, o->aigc))
+            continue;
         for (uint64_t r = 0; r < mine; r++)
             column[r] = rows[r * METRIC_COUNT + (uint64_t)k];
         st = run_file_write(o->f, o->metric[k], H5T_NATIVE_DOUBLE, -1, first, mine, column, err);

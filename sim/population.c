@@ -23,6 +23,40 @@ double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id)
     return 0.0;
 }
 
+double population_value_of(const scenario *s, uint64_t id)
+{
+    pcg32 g = rng_stream(s->seed, RNG_VALUE, id, 0);
+    return dist_draw(&s->population.value, &g, id);
+}
+
+double population_quality_of(const scenario *s, uint64_t id)
+{
+    const scenario_dist *d = &s->population.quality;
+    if (!s->population.has_quality)
+        return 1.0;
+    if (d->kind == DIST_CONSTANT || d->kind == DIST_LIST)
+        return dist_draw(d, NULL, id); /* no draw: skip keying a stream */
+    pcg32 g = rng_stream(s->seed, RNG_QUALITY, id, 0);
+    return dist_draw(d, &g, id);
+}
+
+/* Quality divides prices and scales clicks: a draw must be positive and finite,
+ * and with Bernoulli clicks quality * ctr must stay a probability. */
+static agora_status check_quality(const scenario *s, uint64_t id, agora_error *err)
+{
+    double q = population_quality_of(s, id);
+    const char *why = NULL;
+    if (!(q > 0.0) || !isfinite(q))
+        why = "quality must be positive and finite";
+    else if (s->mechanism.clicks == CLICKS_BERNOULLI && !s->mechanism.aigc &&
+             !(q * s->mechanism.ctr[0] <= 1.0))
+        why = "with bernoulli clicks quality * ctr must not exceed 1 (use poisson)";
+    if (!why)
+        return AGORA_OK;
+    return agora_fail(err, AGORA_EINPUT, "%s: population.quality: agent %llu draws %g: %s",
+                      scenario_where(s, "population.quality"), (unsigned long long)id, q, why);
+}
+
 void population_group_bounds(const scenario *s, size_t k, uint64_t *lo, uint64_t *hi)
 {
     double cumulative = 0.0, n = (double)s->population.agents;
@@ -121,8 +155,9 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id = first_id + i;
-        pcg32 gv = rng_stream(s->seed, RNG_VALUE, id, 0);
-        double value = p->state.value[i] = dist_draw(&s->population.value, &gv, id);
+        double value = p->state.value[i] = population_value_of(s, id);
+        if (s->population.has_quality && (st = check_quality(s, id, err)) != AGORA_OK)
+            return st;
         /* A lognormal with a huge sigma can overflow to inf or underflow a
          * budget to 0: refuse the draw rather than run on it. */
         if (!isfinite(value))

@@ -91,4 +91,11 @@ uint64_t population_digest(const population *p);
 /* One value from a configured distribution, for agent `id`. */
 double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id);
 
+/* Agent `id`'s per-click value and ad quality (1 without population.quality),
+ * from their keyed streams: any rank can compute them for any agent without
+ * holding its state (an auction's rank uses them for ranking weights, clicks
+ * and probes; neither changes during a run, so no checkpoint carries them). */
+double population_value_of(const scenario *s, uint64_t id);
+double population_quality_of(const scenario *s, uint64_t id);
+
 #endif

@@ -45,6 +45,10 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     m->order = alloc_array(slots + 1, sizeof *m->order);
     m->winner = alloc_array(slots, sizeof *m->winner);
     m->price = alloc_array(slots, sizeof *m->price);
+    if (m->s->population.has_quality && !(m->quality = alloc_array(m->bidders, sizeof(double))))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
+    if (m->s->probes.auctions && !(m->probe_bids = alloc_array(m->bidders, sizeof(double))))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for probes");
     if (!m->agent_lo || !m->participant || !m->owner || !m->local || !m->send_index ||
         !m->send_bid || !m->send_wants || !m->win_owner || !m->win_staged || !m->win_send || !m->bids ||
         !m->sample_scratch || !m->order || !m->winner || !m->price)
@@ -66,7 +70,7 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     m->auction_hi = block_lo(s->market.auctions, m->ranks, m->rank + 1);
     m->bidders = (uint32_t)s->market.bidders;
     m->mechanism = position_mechanism_find(s->mechanism.name);
-    if (!m->mechanism)
+    if (!m->mechanism && !s->mechanism.aigc)
         return agora_fail(err, AGORA_EINTERNAL, "mechanism '%s' vanished from the registry",
                           s->mechanism.name);
     m->params.slots = s->mechanism.slots;
@@ -80,6 +84,8 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
         st = exchange_init(&m->feedback, comm, err);
     if (st == AGORA_OK)
         st = alloc_buffers(m, err);
+    if (st == AGORA_OK && s->mechanism.aigc)
+        st = market_aigc_init(m, err);
     if (st != AGORA_OK)
         return st;
     /* Outcomes are opaque bytes: ranks of one run share one binary and machine kind. */
@@ -121,9 +127,10 @@ void market_free(market *m)
                      m->recv_bid,   m->win_recv,    m->bids,     m->sample_scratch,
                      m->order,      m->winner,      m->price,    m->send_wants,
                      m->recv_wants, m->fb_owner,    m->fb_staged, m->fb_send,
-                     m->fb_recv};
+                     m->fb_recv,    m->quality,     m->probe_bids};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(owned[i]);
+    market_aigc_free(m);
     memset(m, 0, sizeof *m);
 }
 
@@ -221,10 +228,11 @@ static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
     fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
 }
 
-/* Clicks of the ad in slot `s`: expected, or drawn from the auction's stream. */
-static double slot_clicks(const market *m, pcg32 *rng, uint32_t slot)
+/* Clicks of the ad in slot `s` with quality q (separable clicks q * ctr_s, 1
+ * without quality): expected, or drawn from the auction's stream. */
+static double slot_clicks(const market *m, pcg32 *rng, uint32_t slot, double q)
 {
-    double ctr = m->params.ctr[slot];
+    double ctr = m->quality ? q * m->params.ctr[slot] : m->params.ctr[slot];
     switch (m->s->mechanism.clicks) {
     case CLICKS_BERNOULLI:
         return (double)rng_bernoulli(rng, ctr);
@@ -262,6 +270,17 @@ static void stage_feedback(market *m, size_t base, uint32_t ranked)
     }
 }
 
+/* The quality of each participant of the auction at `base`, and the ranking
+ * weights that follow from it (quality under rank_by: score, none under bid). */
+static void auction_quality(market *m, size_t base)
+{
+    if (!m->quality)
+        return;
+    for (uint32_t j = 0; j < m->bidders; j++)
+        m->quality[j] = population_quality_of(m->s, m->participant[base + j]);
+    m->weight = m->s->mechanism.rank_by_score ? m->quality : NULL;
+}
+
 /* Step 5: every local auction runs the mechanism; each winner's outcome is
  * staged in auction order with its owner. Returns the number staged. */
 static size_t run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
@@ -269,18 +288,31 @@ static size_t run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
     m->fb_count = 0;
     uint32_t k = m->bidders;
     double reserve = m->params.reserve;
-    size_t eligible = 0, staged = 0;
+    size_t eligible = 0, staged = 0, reserve_hits = 0;
     int sampled = m->s->mechanism.clicks != CLICKS_EXPECTED;
     position_outcome out = {0, m->winner, m->price};
+    const scenario *s = m->s;
     for (uint64_t g = m->auction_lo; g < m->auction_hi; g++) {
         size_t base = (size_t)(g - m->auction_lo) * k;
+        int probed = probe_selects(g, s->probes.auctions, s->market.auctions);
+        auction_quality(m, base);
         for (uint32_t j = 0; j < k; j++) {
             double b = m->send_bid[m->plan.slot[base + j]];
             m->bids[j] = b;
-            eligible += (b > 0.0 && b >= reserve);
+            eligible += (b > 0.0 && position_score(m->weight, m->bids, j) >= reserve);
         }
-        uint32_t ranked = position_rank(&m->params, m->bids, m->participant + base, k, m->order);
-        m->mechanism->price(&m->params, m->bids, m->order, ranked, &out);
+        if (m->aigc) {
+            staged = market_aigc_auction(m, g, t, base, staged, sums);
+            if (probed)
+                market_probe_aigc(m, base);
+            continue;
+        }
+        uint32_t ranked = position_rank_weighted(&m->params, m->bids, m->weight,
+                                                 m->participant + base, k, m->order);
+        reserve_hits += m->mechanism->price_weighted(&m->params, m->bids, m->weight, m->order,
+                                                     ranked, &out);
+        if (probed)
+            market_probe_position(m, base, ranked, &out);
         if (m->pop->wants_feedback)
             stage_feedback(m, base, ranked);
         pcg32 rng = {0, 1};
@@ -289,7 +321,8 @@ static size_t run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
         for (uint32_t slot = 0; slot < out.filled; slot++) {
             size_t j = base + out.winner[slot];
             int owner = m->owner[j];
-            double clicks = slot_clicks(m, &rng, slot);
+            double q = m->quality ? m->quality[out.winner[slot]] : 1.0;
+            double clicks = slot_clicks(m, &rng, slot, q);
             m->win_owner[staged] = owner;
             m->win_staged[staged] = (win_outcome){
                 .clicks = clicks,
@@ -302,6 +335,12 @@ static size_t run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
     fixed_add(&sums[METRIC_AUCTIONS], (double)(m->auction_hi - m->auction_lo));
     fixed_add(&sums[METRIC_ELIGIBLE_BIDS], (double)eligible);
     fixed_add(&sums[METRIC_SLOTS_FILLED], (double)staged);
+    fixed_add(&sums[METRIC_RESERVE_HITS], (double)reserve_hits);
+    if (s->probes.auctions) {
+        fixed_add(&sums[METRIC_PROBED], (double)m->probe.probed);
+        fixed_add(&sums[METRIC_IR_VIOLATIONS], (double)m->probe.ir_violations);
+        fixed_add(&sums[METRIC_FEASIBILITY_VIOLATIONS], (double)m->probe.infeasible);
+    }
     return staged;
 }
 
@@ -420,6 +459,7 @@ agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], 
 {
     phase_clock *clock = m->clock;
     memset(sums, 0, METRIC_SUMMED * sizeof *sums);
+    memset(&m->probe, 0, sizeof m->probe);
     size_t requests = (size_t)(m->auction_hi - m->auction_lo) * m->bidders;
     phase_begin(clock);
     draw_participants(m, t);

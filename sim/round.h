@@ -10,9 +10,11 @@
 #include "exchange.h"
 #include "fixed_sum.h"
 #include "metrics.h"
+#include "aigc.h"
 #include "phase_clock.h"
 #include "population.h"
 #include "position.h"
+#include "probe.h"
 #include "scenario.h"
 
 /* What an auction sends back to an owner for one of its winning requests. Only
@@ -67,6 +69,21 @@ typedef struct {
     double *bids;
     uint32_t *sample_scratch, *order, *winner;
     double *price;
+    double *quality; /* [bidders] participants' quality; NULL without population.quality */
+    const double *weight; /* ranking weights: quality under rank_by: score, else NULL */
+
+    /* AIGC markets (mechanism.name: aigc, sim/round_aigc.c); aigc == NULL otherwise. */
+    const aigc_model *aigc;
+    void *aigc_work;
+    double *pair;       /* [bidders * slots] pair CTRs of the auction */
+    double *aigc_value; /* [bidders] the reports the model sees (0: not eligible) */
+    double *cont;       /* [bidders] cascade continuation, or NULL (all 1) */
+    int32_t *aigc_pos;
+    double *aigc_clicks, *aigc_pay, *aigc_price;
+
+    /* Probes (scenario `probes:`): this round's findings on this rank. */
+    probe_stats probe;
+    double *probe_bids; /* [bidders] a copy of the auction's reports to vary */
 } market;
 
 /* `clock` receives the time of each phase of every round. */
@@ -74,7 +91,21 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
                          MPI_Comm comm, agora_error *err);
 void market_free(market *m);
 
-/* Runs round t. sums[] receives this rank's partial sums of the summed metrics. */
+/* Runs round t. sums[] receives this rank's partial sums of the summed metrics;
+ * m->probe this rank's probe findings (the largest gain is reduced by the caller). */
 agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], agora_error *err);
+
+/* sim/round_aigc.c: an AIGC market's auction g (local index base into the
+ * round's requests): pair CTRs, the user model's allocation and VCG payments,
+ * winners staged like position winners. Returns the number staged. */
+agora_status market_aigc_init(market *m, agora_error *err);
+void market_aigc_free(market *m);
+size_t market_aigc_auction(market *m, uint64_t g, uint64_t t, size_t base, size_t staged,
+                           fixed_sum sums[METRIC_SUMMED]);
+
+/* sim/round_probe.c: probes of one position or AIGC auction whose outcome is in
+ * the market's scratch. */
+void market_probe_position(market *m, size_t base, uint32_t ranked, const position_outcome *out);
+void market_probe_aigc(market *m, size_t base);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "aigc.h"
 #include "behaviour.h"
 #include "position.h"
 #include "scenario_family.h"
@@ -33,11 +34,12 @@ static const char *const dist_names[] = {"constant", "uniform", "lognormal", NUL
 
 /* The names a scenario may use come from the registries (DESIGN.md, invariant 4):
  * adding a mechanism or behaviour never touches the loader. */
-static void registered_mechanisms(const char *names[MAX_PLUGINS + 1])
+static void registered_mechanisms(const char *names[MAX_PLUGINS + 2])
 {
     size_t i = 0;
     for (const position_mechanism *m; i < MAX_PLUGINS && (m = position_mechanism_at(i)); i++)
         names[i] = m->name;
+    names[i++] = AIGC_MECHANISM; /* not a pricing rule: the round runs mechanisms/aigc */
     names[i] = NULL;
 }
 
@@ -164,7 +166,7 @@ static agora_status read_values_list(loader *L, const yt_node *values,
 
 static agora_status read_population(loader *L, const yt_node *pop)
 {
-    static const char *const keys[] = {"agents", "value", "values", "budget", NULL};
+    static const char *const keys[] = {"agents", "value", "values", "budget", "quality", NULL};
     scenario *s = L->s;
     agora_status st = expect_map(L, pop, "population");
     if (st == AGORA_OK)
@@ -175,6 +177,7 @@ static agora_status read_population(loader *L, const yt_node *pop)
     const yt_node *value = take_optional(L, pop, "value", "population.value", &st);
     const yt_node *values = take_optional(L, pop, "values", "population.values", &st);
     const yt_node *budget = take_optional(L, pop, "budget", "population.budget", &st);
+    const yt_node *quality = take_optional(L, pop, "quality", "population.quality", &st);
     if (st != AGORA_OK)
         return st;
     if (value && values)
@@ -192,6 +195,13 @@ static agora_status read_population(loader *L, const yt_node *pop)
                         &s->population.agents);
         if (st == AGORA_OK)
             st = read_dist(L, value, "population.value", MIN_NONNEG, 0, &s->population.value);
+    }
+    if (st == AGORA_OK && quality) {
+        /* Quality divides prices: it must be positive (lognormal draws are
+         * checked when drawn, population.c). */
+        s->population.has_quality = 1;
+        st = read_dist(L, quality, "population.quality", MIN_POSITIVE, s->population.agents,
+                       &s->population.quality);
     }
     if (st != AGORA_OK || !budget)
         return st;
@@ -323,9 +333,138 @@ static agora_status read_clicks(loader *L, const yt_node *clicks)
     return AGORA_OK;
 }
 
+/* ---- AIGC markets (mechanism.name: aigc) ------------------------------------------------ */
+
+/* mechanism.pair_ctr: one row of `slots` numbers per agent. */
+static agora_status read_pair_matrix(loader *L, const yt_node *n, int cascade)
+{
+    scenario *s = L->s;
+    uint64_t agents = s->population.agents, slots = s->mechanism.slots;
+    char got[96];
+    if (n->kind != YT_SEQ) {
+        yt_describe(n, got, sizeof got);
+        return fail_at(L, n, "mechanism.pair_ctr",
+                       "expected a list with one row of %llu numbers per agent, got %s",
+                       (unsigned long long)slots, got);
+    }
+    if (n->n_items != agents)
+        return fail_at(L, n, "mechanism.pair_ctr", "%zu rows but there are %llu agents",
+                       n->n_items, (unsigned long long)agents);
+    if (!(s->mechanism.pair_ctr = malloc(agents * slots * sizeof(double))))
+        return loader_oom(L);
+    for (size_t i = 0; i < n->n_items; i++) {
+        char key[KEY_MAX];
+        double *row;
+        size_t count;
+        snprintf(key, sizeof key, "mechanism.pair_ctr.%zu", i);
+        if (n->items[i]->kind != YT_SEQ) {
+            yt_describe(n->items[i], got, sizeof got);
+            return fail_at(L, n->items[i], key, "expected a list of %llu numbers, got %s",
+                           (unsigned long long)slots, got);
+        }
+        agora_status st = read_number_list(L, n->items[i], key, MIN_NONNEG, &row, &count);
+        if (st != AGORA_OK)
+            return st;
+        for (size_t j = 0; j < count && st == AGORA_OK; j++)
+            if (cascade && row[j] > 1)
+                st = fail_at(L, n->items[i]->items[j], key,
+                             "%s: a cascade click probability must be <= 1",
+                             n->items[i]->items[j]->text);
+        if (st == AGORA_OK && count != slots)
+            st = fail_at(L, n->items[i], key, "%zu numbers but there are %llu positions (slots)",
+                         count, (unsigned long long)slots);
+        if (st == AGORA_OK)
+            memcpy(s->mechanism.pair_ctr + i * slots, row, slots * sizeof *row);
+        free(row);
+        if (st != AGORA_OK)
+            return st;
+    }
+    return AGORA_OK;
+}
+
+/* The aigc keys; refused, each by name, for the other mechanisms. */
+static agora_status read_aigc(loader *L, const yt_node *m)
+{
+    static const char *const names[] = {"user_model", "max_shown", "pair_noise", "pair_ctr",
+                                        "continuation"};
+    scenario *s = L->s;
+    const yt_node *v[5];
+    agora_status st = AGORA_OK;
+    for (size_t i = 0; i < 5; i++) {
+        char key[KEY_MAX];
+        snprintf(key, sizeof key, "mechanism.%s", names[i]);
+        v[i] = take_optional(L, m, names[i], key, &st);
+        if (st != AGORA_OK)
+            return st;
+        if (v[i] && !s->mechanism.aigc)
+            return fail_at(L, v[i], key, "only for mechanism.name: aigc");
+    }
+    s->mechanism.continuation = 1.0;
+    if (!s->mechanism.aigc)
+        return AGORA_OK;
+    s->mechanism.max_shown = s->mechanism.slots;
+    const yt_node *clicks = yt_map_find(m, "clicks") ? yt_map_find(m, "clicks")->value : NULL;
+    if (s->mechanism.clicks != CLICKS_EXPECTED)
+        return fail_at(L, clicks, "mechanism.clicks",
+                       "aigc markets use expected clicks (the user model's click probabilities)");
+    if (!v[0]) {
+        char hint[200];
+        snprintf(hint, sizeof hint, " (one of: %s)", aigc_model_names());
+        return missing_key(L, m, "mechanism.user_model", hint);
+    }
+    const char *models[MAX_PLUGINS + 1];
+    size_t n = 0, which;
+    for (const aigc_model *a; n < MAX_PLUGINS && (a = aigc_model_at(n)); n++)
+        models[n] = a->name;
+    models[n] = NULL;
+    if ((st = read_choice(L, v[0], "mechanism.user_model", "user model", models, &which)))
+        return st;
+    snprintf(s->mechanism.user_model, sizeof s->mechanism.user_model, "%s", models[which]);
+    int cascade = strncmp(models[which], "cascade", 7) == 0;
+    if (cascade && strcmp(models[which], "cascade_exact") == 0 &&
+        s->market.bidders > AIGC_CASCADE_EXACT_MAX_N)
+        return fail_at(L, v[0], "mechanism.user_model",
+                       "cascade_exact solves over every subset of bidders: at most %u bidders, "
+                       "market.bidders is %llu (use cascade)",
+                       AIGC_CASCADE_EXACT_MAX_N, (unsigned long long)s->market.bidders);
+    uint64_t k = 0;
+    if (v[1] && (st = read_count(L, v[1], "mechanism.max_shown", 1, s->mechanism.slots, &k)))
+        return st;
+    if (v[1])
+        s->mechanism.max_shown = (uint32_t)k;
+    if (v[2]) {
+        if ((st = read_real(L, v[2], "mechanism.pair_noise", &s->mechanism.pair_noise)) ||
+            (st = check_bound(L, v[2], "mechanism.pair_noise", s->mechanism.pair_noise,
+                              MIN_NONNEG)))
+            return st;
+    }
+    if (v[4]) {
+        if (!cascade)
+            return fail_at(L, v[4], "mechanism.continuation",
+                           "only for the cascade user models");
+        if ((st = read_real(L, v[4], "mechanism.continuation", &s->mechanism.continuation)))
+            return st;
+        if (!(s->mechanism.continuation >= 0 && s->mechanism.continuation <= 1))
+            return fail_at(L, v[4], "mechanism.continuation", "must be in [0, 1], got %s",
+                           v[4]->text);
+    }
+    if (!v[3])
+        return AGORA_OK;
+    if (s->population.has_quality)
+        return fail_at(L, v[3], "mechanism.pair_ctr",
+                       "an explicit matrix replaces the quality x position generator: leave "
+                       "population.quality out");
+    if (v[2])
+        return fail_at(L, v[3], "mechanism.pair_ctr",
+                       "an explicit matrix has no noise: leave mechanism.pair_noise out");
+    return read_pair_matrix(L, v[3], cascade);
+}
+
 static agora_status read_mechanism(loader *L, const yt_node *m)
 {
-    static const char *const keys[] = {"name", "ctr", "slots", "reserve", "clicks", NULL};
+    static const char *const keys[] = {"name",      "ctr",        "slots",      "reserve",
+                                       "clicks",    "rank_by",    "user_model", "max_shown",
+                                       "pair_noise", "pair_ctr",  "continuation", NULL};
     scenario *s = L->s;
     char got[96];
     size_t which;
@@ -340,19 +479,21 @@ static agora_status read_mechanism(loader *L, const yt_node *m)
     const yt_node *slots_node = take_optional(L, m, "slots", "mechanism.slots", &st);
     const yt_node *reserve = take_optional(L, m, "reserve", "mechanism.reserve", &st);
     const yt_node *clicks = take_optional(L, m, "clicks", "mechanism.clicks", &st);
+    const yt_node *rank_by = take_optional(L, m, "rank_by", "mechanism.rank_by", &st);
     if (st != AGORA_OK)
         return st;
     if (!name)
     {
         char hint[300];
-        snprintf(hint, sizeof hint, " (one of: %s)", position_mechanism_names());
+        snprintf(hint, sizeof hint, " (one of: %s, aigc)", position_mechanism_names());
         return missing_key(L, m, "mechanism.name", hint);
     }
-    const char *mechanism_names[MAX_PLUGINS + 1];
+    const char *mechanism_names[MAX_PLUGINS + 2];
     registered_mechanisms(mechanism_names);
     if ((st = read_choice(L, name, "mechanism.name", "mechanism", mechanism_names, &which)))
         return st;
     snprintf(s->mechanism.name, sizeof s->mechanism.name, "%s", mechanism_names[which]);
+    s->mechanism.aigc = strcmp(s->mechanism.name, AIGC_MECHANISM) == 0;
     if (!ctr)
         return missing_key(L, m, "mechanism.ctr", " (a list, or {first: f, decay: d})");
     if (slots_node && (st = read_count(L, slots_node, "mechanism.slots", 1, SCENARIO_MAX_SLOTS,
@@ -372,7 +513,18 @@ static agora_status read_mechanism(loader *L, const yt_node *m)
         if (st == AGORA_OK)
             st = check_bound(L, reserve, "mechanism.reserve", s->mechanism.reserve, MIN_NONNEG);
     }
-    return st == AGORA_OK ? read_clicks(L, clicks) : st;
+    if (st == AGORA_OK)
+        st = read_clicks(L, clicks);
+    if (st == AGORA_OK && rank_by) {
+        static const char *const ranks[] = {"bid", "score", NULL};
+        if (s->mechanism.aigc)
+            return fail_at(L, rank_by, "mechanism.rank_by",
+                           "aigc markets weigh every (ad, position) pair; rank_by is for "
+                           "gsp, vcg and gfp");
+        st = read_choice(L, rank_by, "mechanism.rank_by", "ranking", ranks, &which);
+        s->mechanism.rank_by_score = which == 1;
+    }
+    return st == AGORA_OK ? read_aigc(L, m) : st;
 }
 
 /* A group's share of the population; a lone group may leave it out (it is 1). */
@@ -690,6 +842,62 @@ static agora_status read_output(loader *L, const yt_node *o)
     return st == AGORA_OK ? read_checkpoint_keys(L, ckpt_every, ckpt) : st;
 }
 
+/* ---- probes ------------------------------------------------------------------------------ */
+
+#define PROBE_GRID_DEFAULT 21
+#define PROBE_GRID_MAX 1001
+
+static agora_status read_probes(loader *L, const yt_node *p)
+{
+    static const char *const keys[] = {"auctions", "grid", NULL};
+    scenario *s = L->s;
+    if (!p)
+        return AGORA_OK;
+    agora_status st = expect_map(L, p, "probes");
+    if (st == AGORA_OK)
+        st = check_keys(L, p, "probes", keys, NULL);
+    if (st != AGORA_OK)
+        return st;
+    const yt_node *auctions = take_key(L, p, "auctions", "probes.auctions", &st);
+    const yt_node *grid = take_optional(L, p, "grid", "probes.grid", &st);
+    if (st != AGORA_OK)
+        return st;
+    if (!auctions)
+        return missing_key(L, p, "probes.auctions", " (auctions probed per round)");
+    if ((st = read_count(L, auctions, "probes.auctions", 1, s->market.auctions,
+                         &s->probes.auctions)))
+        return st;
+    uint64_t g = PROBE_GRID_DEFAULT;
+    if (grid && (st = read_count(L, grid, "probes.grid", 2, PROBE_GRID_MAX, &g)))
+        return st;
+    s->probes.grid = (uint32_t)g;
+    return AGORA_OK;
+}
+
+/* Learners that reason from each auction's top bids (hedge, balanced) replay
+ * the position-auction pricing rules in bid space: they cannot follow an AIGC
+ * market, nor a ranking by bid x quality. Refused here, with one line. */
+static agora_status check_learners(loader *L)
+{
+    scenario *s = L->s;
+    int scored = s->mechanism.rank_by_score && s->population.has_quality;
+    if (!s->mechanism.aigc && !scored)
+        return AGORA_OK;
+    for (size_t i = 0; i < s->n_groups; i++) {
+        const behaviour *b = behaviour_find(s->groups[i].behaviour);
+        char key[KEY_MAX];
+        snprintf(key, sizeof key, "agents.%zu.behaviour", i);
+        if (b && b->wants_feedback)
+            return agora_fail(L->err, AGORA_EINPUT,
+                              "%s: %s: %s learns from the auction's top bids, which %s; use "
+                              "truthful, shade or a bandit learner (exp3, ucb, egreedy)",
+                              scenario_where(s, key), key, b->name,
+                              s->mechanism.aigc ? "an aigc market does not have"
+                                                : "do not decide a ranking by bid x quality");
+    }
+    return AGORA_OK;
+}
+
 /* ---- the whole scenario ------------------------------------------------------------------ */
 
 /* Defaults that depend on the market (tuned learning rates need the horizon),
@@ -760,7 +968,7 @@ static agora_status read_family_top(loader *L, const yt_node *root)
 static agora_status read_top(loader *L, const yt_node *root)
 {
     static const char *const keys[] = {"seed",      "rounds", "family", "population", "market",
-                                       "mechanism", "agents", "output", NULL};
+                                       "mechanism", "agents", "output", "probes", NULL};
     scenario *s = L->s;
     agora_status st = expect_map(L, root, "scenario");
     if (st == AGORA_OK)
@@ -778,6 +986,7 @@ static agora_status read_top(loader *L, const yt_node *root)
     const yt_node *mech = take_key(L, root, "mechanism", "mechanism", &st);
     const yt_node *agents = take_optional(L, root, "agents", "agents", &st);
     const yt_node *output = take_optional(L, root, "output", "output", &st);
+    const yt_node *probes = take_optional(L, root, "probes", "probes", &st);
     if (st != AGORA_OK)
         return st;
     s->seed = 1;
@@ -797,7 +1006,8 @@ static agora_status read_top(loader *L, const yt_node *root)
         return st;
     if (!mech)
         return missing_key(L, root, "mechanism", NULL);
-    if ((st = read_mechanism(L, mech)) || (st = read_agents(L, agents)))
+    if ((st = read_mechanism(L, mech)) || (st = read_agents(L, agents)) ||
+        (st = check_learners(L)) || (st = read_probes(L, probes)))
         return st;
     resolve_groups(s);
     return read_output(L, output);
@@ -911,6 +1121,8 @@ void scenario_free(scenario *s)
         return;
     free(s->population.value.list);
     free(s->population.budget.list);
+    free(s->population.quality.list);
+    free(s->mechanism.pair_ctr);
     free(s->groups);
     if (s->family && s->family_config)
         s->family->free_config(s->family_config);

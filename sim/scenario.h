@@ -16,6 +16,9 @@
 #define SCENARIO_MAX_SLOTS 1024
 #define SCENARIO_NAME_MAX 32
 #define SCENARIO_PATH_MAX 4096
+/* mechanism.name of AIGC markets: the round runs mechanisms/aigc instead of a
+ * position pricing rule. */
+#define AIGC_MECHANISM "aigc"
 
 typedef enum {
     DIST_CONSTANT,  /* a */
@@ -76,6 +79,8 @@ typedef struct {
         scenario_dist value;  /* per-click value */
         int has_budget;
         scenario_dist budget; /* total budget over the run */
+        int has_quality;       /* 0: every ad's quality is 1 */
+        scenario_dist quality; /* ad quality (click propensity), > 0 */
     } population;
 
     struct {
@@ -88,9 +93,24 @@ typedef struct {
         char name[SCENARIO_NAME_MAX]; /* gsp | vcg | gfp (mechanism registry) */
         uint32_t slots;
         double ctr[SCENARIO_MAX_SLOTS]; /* expected clicks of slot s, non-increasing */
-        double reserve;                 /* per-click reserve price */
+        double reserve;                 /* per-click reserve price (score units) */
         click_model clicks;
+        int rank_by_score; /* rank by bid * quality (1) or by bid (0) */
+        /* mechanism.name: aigc (ads inside generated content, mechanisms/aigc):
+         * positions are the slots, ctr their position factors. */
+        int aigc;
+        char user_model[SCENARIO_NAME_MAX]; /* aigc model registry name */
+        uint32_t max_shown;                 /* K: at most this many ads shown */
+        double pair_noise;                  /* sigma of the lognormal pair noise */
+        double continuation;                /* cascade: read on after no click */
+        double *pair_ctr; /* explicit agents x slots matrix, or NULL (owned) */
     } mechanism;
+
+    /* Mechanism-property probes (sim/probe.h); auctions == 0: off. */
+    struct {
+        uint64_t auctions; /* auctions probed per round, spread over global indices */
+        uint32_t grid;     /* reports tried per participant: value * 2k / (grid - 1) */
+    } probes;
 
     scenario_group *groups; /* owned */
     size_t n_groups;

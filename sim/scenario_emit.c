@@ -150,6 +150,11 @@ static void put_population(text_buf *t, const scenario *s)
     put_dist(t, s->population.value.kind == DIST_LIST ? "values" : "value", &s->population.value);
     if (s->population.has_budget)
         put_dist(t, "budget", &s->population.budget);
+    /* Keys added after the first release are written when they differ from their
+     * defaults, so that earlier scenarios resolve to the same text (and outputs
+     * stay byte-identical); loading either form gives the same scenario. */
+    if (s->population.has_quality)
+        put_dist(t, "quality", &s->population.quality);
 }
 
 static void put_mechanism(text_buf *t, const scenario *s)
@@ -164,6 +169,29 @@ static void put_mechanism(text_buf *t, const scenario *s)
     put_num(t, s->mechanism.reserve);
     put(t, "\n");
     put(t, "  clicks: %s\n", clicks[s->mechanism.clicks]);
+    if (s->mechanism.rank_by_score)
+        put(t, "  rank_by: score\n");
+    if (!s->mechanism.aigc)
+        return;
+    put(t, "  user_model: %s\n", s->mechanism.user_model);
+    put(t, "  max_shown: %u\n", (unsigned)s->mechanism.max_shown);
+    if (strncmp(s->mechanism.user_model, "cascade", 7) == 0) {
+        put(t, "  continuation: ");
+        put_num(t, s->mechanism.continuation);
+        put(t, "\n");
+    }
+    if (s->mechanism.pair_ctr) {
+        put(t, "  pair_ctr:\n");
+        for (uint64_t i = 0; i < s->population.agents; i++) {
+            put(t, "    - ");
+            put_list(t, s->mechanism.pair_ctr + i * s->mechanism.slots, s->mechanism.slots,
+                     "    ");
+        }
+    } else {
+        put(t, "  pair_noise: ");
+        put_num(t, s->mechanism.pair_noise);
+        put(t, "\n");
+    }
 }
 
 static void put_groups(text_buf *t, const scenario *s)
@@ -201,6 +229,9 @@ static void put_position(text_buf *t, const scenario *s)
         put(t, "  bidders: %llu\n", (unsigned long long)s->market.bidders);
     put_mechanism(t, s);
     put_groups(t, s);
+    if (s->probes.auctions)
+        put(t, "probes: {auctions: %llu, grid: %u}\n", (unsigned long long)s->probes.auctions,
+            (unsigned)s->probes.grid);
 }
 
 static void put_family(text_buf *t, const scenario *s)

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "position.h"
 #include "sampling.h"
@@ -423,6 +424,170 @@ START_TEST(test_vcg_truthful_is_dominant)
 }
 END_TEST
 
+
+/* ---- quality scores (ranking weights) ----------------------------------- */
+
+/* Runs mechanism m with ranking weights w; returns the reserve hits. */
+static uint32_t run_w(const char *name, uint32_t slots, const double *ctr, double reserve,
+                      const double *bids, const double *w, uint32_t n, position_outcome *out)
+{
+    const position_mechanism *m = position_mechanism_find(name);
+    ck_assert_ptr_nonnull(m);
+    position_params p = {slots, ctr, reserve};
+    *out = (position_outcome){0, winner, price};
+    uint32_t ranked = position_rank_weighted(&p, bids, w, NULL, n, order);
+    return m->price_weighted(&p, bids, w, order, ranked, out);
+}
+
+/* The EOS market with qualities q = (0.5, 2, 1): ad i in slot j gets
+ * q_i * ctr_j clicks (Varian 2007, section 5). Scores b * q = (5, 8, 2) rank
+ * bidder 1, then 0, then 2. */
+static const double q_eos[3] = {0.5, 2, 1};
+
+START_TEST(test_gsp_quality_golden)
+{
+    position_outcome o;
+    uint32_t hits = run_w("gsp", 2, eos_ctr, 0.0, eos_values, q_eos, 3, &o);
+    ck_assert_uint_eq(o.filled, 2);
+    ck_assert_uint_eq(o.winner[0], 1);
+    ck_assert_uint_eq(o.winner[1], 0);
+    /* next score / own quality: 5 / 2 = 2.5 and 2 / 0.5 = 4 per click. */
+    ck_assert(o.price[0] == 2.5);
+    ck_assert(o.price[1] == 4.0);
+    ck_assert_uint_eq(hits, 0);
+    /* Expected payments at q * ctr clicks: 2.5 * 400 + 4 * 50 = 1200. */
+    ck_assert(o.price[0] * q_eos[1] * eos_ctr[0] + o.price[1] * q_eos[0] * eos_ctr[1] == 1200.0);
+}
+END_TEST
+
+START_TEST(test_vcg_quality_golden)
+{
+    /* Removing bidder 1 lifts bidder 0 to slot 0, (200-100) * 10 * 0.5 = 500,
+     * and bidder 2 into slot 1, 100 * 2 * 1 = 200: T_0 = 700 over
+     * 2 * 200 = 400 clicks, 1.75 per click. Removing bidder 0 lifts bidder 2
+     * into slot 1: T_1 = 100 * 2 = 200 over 0.5 * 100 = 50 clicks, 4 per click. */
+    position_outcome o;
+    run_w("vcg", 2, eos_ctr, 0.0, eos_values, q_eos, 3, &o);
+    ck_assert_uint_eq(o.winner[0], 1);
+    ck_assert_uint_eq(o.winner[1], 0);
+    ck_assert_double_eq_tol(o.price[0], 1.75, 1e-15);
+    ck_assert_double_eq_tol(o.price[1], 4.0, 1e-15);
+}
+END_TEST
+
+START_TEST(test_gfp_quality_pays_own_bid)
+{
+    position_outcome o;
+    uint32_t hits = run_w("gfp", 2, eos_ctr, 3.0, eos_values, q_eos, 3, &o);
+    ck_assert_uint_eq(o.winner[0], 1);
+    ck_assert(o.price[0] == 4.0 && o.price[1] == 10.0); /* the bids, not score / q */
+    ck_assert_uint_eq(hits, 0);
+}
+END_TEST
+
+START_TEST(test_quality_reserve_in_score_units)
+{
+    /* Reserve 3 in score units: bidder 2 (score 2) is out; bidder 0 bids 10
+     * and scores 5, so it stays in. GSP: slot 0 pays 5 / 2 = 2.5; slot 1 has nobody below,
+     * so max(-, 3) / 0.5 = 6 per click: one reserve hit. VCG: T_1 = 100 * 3,
+     * 300 / 50 = 6; T_0 = 100 * 5 + 100 * 3 = 800, 800 / 400 = 2. */
+    position_outcome o;
+    uint32_t hits = run_w("gsp", 2, eos_ctr, 3.0, eos_values, q_eos, 3, &o);
+    ck_assert_uint_eq(o.filled, 2);
+    ck_assert(o.price[0] == 2.5 && o.price[1] == 6.0);
+    ck_assert_uint_eq(hits, 1);
+    hits = run_w("vcg", 2, eos_ctr, 3.0, eos_values, q_eos, 3, &o);
+    ck_assert_double_eq_tol(o.price[0], 2.0, 1e-15);
+    ck_assert_double_eq_tol(o.price[1], 6.0, 1e-15);
+    ck_assert_uint_eq(hits, 1);
+    /* Reserve 6: bidder 0's score 5 is out although its bid 10 is not; bidder 1
+     * (score 8) is alone and pays 6 / 2 = 3 per click. */
+    hits = run_w("gsp", 2, eos_ctr, 6.0, eos_values, q_eos, 3, &o);
+    ck_assert_uint_eq(o.filled, 1);
+    ck_assert_uint_eq(o.winner[0], 1);
+    ck_assert(o.price[0] == 3.0);
+    ck_assert_uint_eq(hits, 1);
+}
+END_TEST
+
+START_TEST(test_reserve_hits_unweighted)
+{
+    /* EOS with reserve 3: bidder 2 (bid 2) is out; slot 1's winner (bid 4)
+     * has nobody below and pays the reserve: one hit. Without a reserve a
+     * lone bottom winner pays 0 and that is no reserve hit. */
+    position_outcome o;
+    ck_assert_uint_eq(run_w("gsp", 2, eos_ctr, 3.0, eos_values, NULL, 3, &o), 1);
+    ck_assert_uint_eq(run_w("vcg", 2, eos_ctr, 3.0, eos_values, NULL, 3, &o), 1);
+    ck_assert_uint_eq(run_w("gsp", 2, eos_ctr, 1.0, eos_values, NULL, 3, &o), 0);
+    ck_assert_uint_eq(run_w("gsp", 2, eos_ctr, 0.0, eos_values, NULL, 2, &o), 0);
+}
+END_TEST
+
+START_TEST(test_unit_weights_are_bit_identical)
+{
+    /* Weights of exactly 1 multiply and divide by 1: the outcome must be the
+     * unweighted one to the bit (what keeps old scenarios' outputs unchanged). */
+    static const char *const names[] = {"gsp", "vcg", "gfp"};
+    pcg32 g = rng_stream(11, 303, 0, 0);
+    instance in;
+    double ones[MAX_BIDDERS];
+    for (uint32_t i = 0; i < MAX_BIDDERS; i++)
+        ones[i] = 1.0;
+    for (int t = 0; t < 5000; t++) {
+        random_instance(&g, &in);
+        const char *name = names[t % 3];
+        position_outcome a = run(name, in.slots, in.ctr, in.reserve, in.bids, in.ids, in.n);
+        uint32_t wa[MAX_SLOTS];
+        double pa[MAX_SLOTS];
+        for (uint32_t s = 0; s < a.filled; s++) {
+            wa[s] = a.winner[s];
+            pa[s] = a.price[s];
+        }
+        const position_mechanism *m = position_mechanism_find(name);
+        position_params p = {in.slots, in.ctr, in.reserve};
+        position_outcome b = {0, winner, price};
+        uint32_t ranked = position_rank_weighted(&p, in.bids, ones, in.ids, in.n, order);
+        m->price_weighted(&p, in.bids, ones, order, ranked, &b);
+        EXPECT(a.filled == b.filled);
+        for (uint32_t s = 0; s < a.filled && s < b.filled; s++)
+            EXPECT(wa[s] == b.winner[s] && memcmp(&pa[s], &b.price[s], sizeof pa[s]) == 0);
+    }
+    ASSERT_NO_VIOLATIONS();
+}
+END_TEST
+
+/* With quality, truthful VCG is still dominant: the utility of bidder i
+ * (value v, quality w_i) at bid b is w_i * ctr_s * (v - price_s). */
+START_TEST(test_vcg_quality_truthful_is_dominant)
+{
+    pcg32 g = rng_stream(11, 304, 0, 0);
+    instance in;
+    double w[MAX_BIDDERS];
+    for (int t = 0; t < 2000; t++) {
+        random_instance(&g, &in);
+        if (in.n == 0)
+            continue;
+        for (uint32_t i = 0; i < in.n; i++)
+            w[i] = rng_lognormal(&g, 0.0, 0.5);
+        uint32_t i = rng_below(&g, in.n);
+        double v = rng_lognormal(&g, 0.0, 1.0), u[11];
+        for (int d = 0; d < 11; d++) {
+            double saved = in.bids[i];
+            in.bids[i] = d == 0 ? v : rng_lognormal(&g, 0.0, 1.5);
+            position_outcome o;
+            run_w("vcg", in.slots, in.ctr, in.reserve, in.bids, w, in.n, &o);
+            in.bids[i] = saved;
+            u[d] = 0.0;
+            for (uint32_t s = 0; s < o.filled; s++)
+                if (o.winner[s] == i)
+                    u[d] = w[i] * in.ctr[s] * (v - o.price[s]);
+            EXPECT(u[d] <= u[0] + 1e-9 * (1 + fabs(v * w[i])));
+        }
+    }
+    ASSERT_NO_VIOLATIONS();
+}
+END_TEST
+
 static Suite *position_suite(void)
 {
     Suite *s = suite_create("position");
@@ -451,6 +616,15 @@ static Suite *position_suite(void)
     tcase_add_test(props, test_rank_matches_full_sort);
     tcase_add_test(props, test_pricing_properties);
     tcase_add_test(props, test_vcg_truthful_is_dominant);
+    tcase_add_test(props, test_unit_weights_are_bit_identical);
+    tcase_add_test(props, test_vcg_quality_truthful_is_dominant);
+    TCase *quality = tcase_create("quality");
+    tcase_add_test(quality, test_gsp_quality_golden);
+    tcase_add_test(quality, test_vcg_quality_golden);
+    tcase_add_test(quality, test_gfp_quality_pays_own_bid);
+    tcase_add_test(quality, test_quality_reserve_in_score_units);
+    tcase_add_test(quality, test_reserve_hits_unweighted);
+    suite_add_tcase(s, quality);
     suite_add_tcase(s, props);
     return s;
 }

@@ -423,7 +423,8 @@ START_TEST(test_override_errors)
                     "',' or ']'");
     expect_error_ov(BASE, unknown, 1,
                     "--set mechanism.colour=red: mechanism.colour: unknown key (expected one "
-                    "of: name, ctr, slots, reserve, clicks)");
+                    "of: name, ctr, slots, reserve, clicks, rank_by, user_model, max_shown, "
+                    "pair_noise, pair_ctr, continuation)");
     expect_error_ov(BASE, scalar, 1,
                     "--set rounds.x=1: rounds.x: rounds is a single value, it has no \"x\"");
     expect_error_ov(BASE, empty, 1, "--set a..b=1: a..b: empty component in the key path");
@@ -584,10 +585,10 @@ static const bad_case structure_cases[] = {
     {"- 1\n- 2\n", "test.yaml:1:1: scenario: expected a mapping of keys, got a list"},
     {BASE "colour: blue\n",
      "test.yaml:5:1: colour: unknown key (expected one of: seed, rounds, family, population, market, "
-     "mechanism, agents, output)"},
+     "mechanism, agents, output, probes)"},
     {BASE "roundz: 3\n",
      "test.yaml:5:1: roundz: unknown key (did you mean rounds? expected one of: seed, rounds, family, "
-     "population, market, mechanism, agents, output)"},
+     "population, market, mechanism, agents, output, probes)"},
     {"rounds: 10\npopulation: {agents: 1, value: 1}\nmarket: {auctions: 1, bidder: 2}\n",
      "test.yaml:3:23: market.bidder: unknown key (did you mean bidders? expected one of: "
      "auctions, bidders)"},
@@ -659,7 +660,7 @@ static const bad_case market_mechanism_cases[] = {
     {"rounds: 10\npopulation: {agents: 10, value: 1}\nmarket: {auctions: 1, bidders: 1}\n"
      "mechanism: {name: vickrey, ctr: [1]}\n",
      "test.yaml:4:19: mechanism.name: unknown mechanism \"vickrey\" (expected one of: gsp, vcg, "
-     "gfp)"},
+     "gfp, aigc)"},
     {"rounds: 10\npopulation: {agents: 10, value: 1}\nmarket: {auctions: 1, bidders: 1}\n"
      "mechanism: {name: gsp, ctr: [0.3, 0.1, 0.2]}\n",
      "test.yaml:4:40: mechanism.ctr.2: 0.2 is more than the slot above it (0.1): ctr must not "

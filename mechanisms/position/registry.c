@@ -13,13 +13,23 @@ void position_price_vcg(const position_params *p, const double *bids, const uint
                         uint32_t ranked, position_outcome *out);
 void position_price_gfp(const position_params *p, const double *bids, const uint32_t *order,
                         uint32_t ranked, position_outcome *out);
+uint32_t position_price_gsp_weighted(const position_params *p, const double *bids,
+                                   position_weights w, const uint32_t *order, uint32_t ranked,
+                                   position_outcome *out);
+uint32_t position_price_vcg_weighted(const position_params *p, const double *bids,
+                                   position_weights w, const uint32_t *order, uint32_t ranked,
+                                   position_outcome *out);
+uint32_t position_price_gfp_weighted(const position_params *p, const double *bids,
+                                   position_weights w, const uint32_t *order, uint32_t ranked,
+                                   position_outcome *out);
 
 static const position_mechanism mechanisms[] = {
     {"gsp", "generalized second price: pay the next bid (or the reserve) per click",
-     position_price_gsp},
+     position_price_gsp, position_price_gsp_weighted},
     {"vcg", "Vickrey-Clarke-Groves: pay the externality imposed on lower slots",
-     position_price_vcg},
-    {"gfp", "generalized first price: pay your own bid per click", position_price_gfp},
+     position_price_vcg, position_price_vcg_weighted},
+    {"gfp", "generalized first price: pay your own bid per click", position_price_gfp,
+     position_price_gfp_weighted},
 };
 
 const position_mechanism *position_mechanism_find(const char *name)
