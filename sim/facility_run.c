@@ -459,12 +459,6 @@ agora_status facility_run(const scenario *s, const char *text, const run_options
     if (opt->resume) /* the same on every rank: no agreement needed */
         return agora_fail(err, AGORA_EINPUT, "%s: checkpoints are not supported for family facility",
                           s->source);
-    if (r.c->giant && (uint64_t)r.ranks > r.c->agents)
-        return agora_fail(err, AGORA_EINPUT,
-                          "%s: population.agents: %llu agents cannot be spread over %d ranks "
-                          "(each rank must own at least one agent)",
-                          scenario_where(s, "population.agents"),
-                          (unsigned long long)r.c->agents, r.ranks);
     double t0 = phase_now();
     agora_status st = start(&r, text, err);
     if (st == AGORA_OK)

@@ -394,18 +394,18 @@ static void emit_facility(text_buf *t, const void *config)
     put(t, "population:\n  scale: %s\n", c->giant ? "giant" : "instances");
     if (!c->giant)
         put(t, "  instances: %llu\n", (unsigned long long)c->instances);
-    put(t, "  agents: %llu\n  peaks: ", (unsigned long long)c->agents);
+    put(t, "  agents: %llu\n  peaks:", (unsigned long long)c->agents);
     const facility_peaks *d = &c->peaks;
     switch (d->kind) {
     case PEAKS_UNIFORM:
-        put(t, "{dist: uniform, low: ");
+        put(t, " {dist: uniform, low: ");
         put_num(t, d->low);
         put(t, ", high: ");
         put_num(t, d->high);
         put(t, "}\n");
         break;
     case PEAKS_BETA:
-        put(t, "{dist: beta, a: ");
+        put(t, " {dist: beta, a: ");
         put_num(t, d->a);
         put(t, ", b: ");
         put_num(t, d->b);
@@ -421,11 +421,12 @@ static void emit_facility(text_buf *t, const void *config)
         put(t, "\n");
         break;
     case PEAKS_TWO_POINT:
-        put(t, "{dist: two_point, ones: ");
+        put(t, " {dist: two_point, ones: ");
         put_num(t, d->ones);
         put(t, "}\n");
         break;
     case PEAKS_LIST:
+        put(t, " ");
         put_list(t, d->list, d->n_list, "  ");
         break;
     }
@@ -440,12 +441,17 @@ static void emit_facility(text_buf *t, const void *config)
         (unsigned long long)c->probe_grid);
 }
 
-/* Ranks split instances; the giant scale splits its one instance's agents and
- * checks that count itself (facility_run.c), naming population.agents. */
+/* Ranks split whole instances, or the giant instance's agents. */
 static unsigned long long partitioned(const void *config)
 {
     const facility_config *c = config;
-    return c->giant ? ~0ULL : c->instances;
+    return c->giant ? c->agents : c->instances;
+}
+
+static const char *count_key_of(const void *config)
+{
+    const facility_config *c = config;
+    return c->giant ? "population.agents" : "population.instances";
 }
 
 static const char *const facility_keys[] = {"mechanism", "population", "behaviour", "probes",
@@ -459,4 +465,5 @@ const scenario_family facility_family = {
     .free_config = free_config,
     .partitioned = partitioned,
     .count_key = "population.instances",
+    .count_key_of = count_key_of,
 };
