@@ -30,7 +30,8 @@
  * Sums reaching the output are exact (fixed_sum); the prices are computed by
  * their owners from bit-identical inputs. Checkpoints are not supported: a
  * resume is refused, and a stop request ends the run after the current round
- * with the rounds so far in the kept .partial file (exit 75). */
+ * with the rounds so far in the kept .partial file and exit status 3 (as the
+ * commons family does). */
 #include "family_run.h"
 
 #include <stdio.h>
@@ -480,8 +481,30 @@ static agora_status broadcast_accepted(cloud_run *r, size_t *n_acc, agora_error 
 }
 
 /* The greedy mechanisms: the global scan, fed in chunks (see the top). */
+typedef struct {
+    cloud_run *r;
+} local_ctx;
+
+static int local_served(void *ctx, uint64_t request)
+{
+    const cloud_run *r = ((local_ctx *)ctx)->r;
+    return r->got[request - r->req_lo] >= 0;
+}
+
+static void local_accept(void *ctx, const cloud_pair *p)
+{
+    cloud_run *r = ((local_ctx *)ctx)->r;
+    r->got[p->request - r->req_lo] = (int32_t)p->resource;
+    r->got_u[p->request - r->req_lo] = p->utility;
+}
+
 static agora_status allocate_scan(cloud_run *r, agora_error *err)
 {
+    if (r->ranks == 1) { /* one chunk holding every pair: the same scan, no copies */
+        local_ctx k = {r};
+        cloud_scan(r->pairs, r->np, r->cpu_left, r->mem_left, local_served, local_accept, &k);
+        return AGORA_OK;
+    }
     size_t cursor = 0;
     for (;;) {
         threshold mine = {0};
@@ -795,11 +818,18 @@ agora_status cloud_run_family(const scenario *s, const char *text, const run_opt
         st = play(&r, summary, means, err);
     summary->loop_seconds = phase_now() - loop;
     summary->wall_seconds = phase_now() - start;
+    int stopped = st == AGORA_STOPPED;
+    if (stopped)
+        st = agora_fail(err, AGORA_EIO,
+                        "%s: stopped after round %llu on request; family cloud has no "
+                        "checkpoints, so the run cannot be continued (rows so far kept in "
+                        "%s.partial)",
+                        s->source, (unsigned long long)summary->rounds_done, s->output.path);
     if (r.file) {
         agora_error close_err;
-        run_file_end end = st == AGORA_OK        ? RUN_FILE_FINISH
-                           : st == AGORA_STOPPED ? RUN_FILE_SUSPEND
-                                                 : RUN_FILE_DISCARD;
+        run_file_end end = st == AGORA_OK ? RUN_FILE_FINISH
+                           : stopped      ? RUN_FILE_SUSPEND
+                                          : RUN_FILE_DISCARD;
         if (r.metrics)
             run_metrics_free(r.metrics);
         r.metrics = NULL;

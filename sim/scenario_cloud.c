@@ -117,16 +117,16 @@ static scenario_dist uniform(double lo, double hi)
 }
 
 /* A section that may be absent (every key defaulted) or must be a mapping. */
-static agora_status section(loader *L, const yt_node *root, const char *name,
+static agora_status section(loader *L, const yt_node *parent, const char *name, const char *key,
                             const char *const *keys, const yt_node **out)
 {
     agora_status st = AGORA_OK;
-    *out = take_optional(L, root, name, name, &st);
+    *out = take_optional(L, parent, name, key, &st);
     if (st != AGORA_OK || !*out)
         return st;
-    if ((st = expect_map(L, *out, name)) != AGORA_OK)
+    if ((st = expect_map(L, *out, key)) != AGORA_OK)
         return st;
-    return check_keys(L, *out, name, keys, NULL);
+    return check_keys(L, *out, key, keys, NULL);
 }
 
 static agora_status read_mechanism(loader *L, const yt_node *root, cloud_config *c)
@@ -135,7 +135,7 @@ static agora_status read_mechanism(loader *L, const yt_node *root, cloud_config 
     static const char *const wkeys[] = {"cost", "qos", "energy", "fairness", NULL};
     static const char *const pkeys[] = {"step", "target", "floor", "cap", NULL};
     const yt_node *m, *w = NULL, *p = NULL;
-    agora_status st = section(L, root, "mechanism", keys, &m);
+    agora_status st = section(L, root, "mechanism", "mechanism", keys, &m);
     if (st != AGORA_OK)
         return st;
     c->mechanism = CLOUD_MOHAF;
@@ -149,7 +149,7 @@ static agora_status read_mechanism(loader *L, const yt_node *root, cloud_config 
             return st;
         c->mechanism = (cloud_mechanism)which;
     }
-    if (m && (st = section(L, m, "weights", wkeys, &w)) != AGORA_OK)
+    if (m && (st = section(L, m, "weights", "mechanism.weights", wkeys, &w)) != AGORA_OK)
         return st;
     if ((st = opt_real(L, w, "cost", "mechanism.weights", 0, 1e6, 0.4, &c->weights.cost)) ||
         (st = opt_real(L, w, "qos", "mechanism.weights", 0, 1e6, 0.3, &c->weights.qos)) ||
@@ -157,7 +157,7 @@ static agora_status read_mechanism(loader *L, const yt_node *root, cloud_config 
         (st = opt_real(L, w, "fairness", "mechanism.weights", 0, 1e6, 0.15,
                        &c->weights.fairness)))
         return st;
-    if (m && (st = section(L, m, "price", pkeys, &p)) != AGORA_OK)
+    if (m && (st = section(L, m, "price", "mechanism.price", pkeys, &p)) != AGORA_OK)
         return st;
     if ((st = opt_real(L, p, "step", "mechanism.price", 0, 1, 0.5, &c->price.step)) ||
         (st = opt_real(L, p, "target", "mechanism.price", 0, 1, 0.7, &c->price.target)) ||
@@ -183,7 +183,7 @@ static agora_status read_requests(loader *L, const yt_node *root, cloud_config *
     static const char *const keys[] = {"per_round", "cpu",    "mem",   "amount_max",
                                        "priorities", "budget", "trace", NULL};
     const yt_node *q;
-    agora_status st = section(L, root, "requests", keys, &q);
+    agora_status st = section(L, root, "requests", "requests", keys, &q);
     if (st != AGORA_OK)
         return st;
     if ((st = opt_count(L, q, "per_round", "requests", 1, CLOUD_MAX_REQUESTS, 100,
@@ -212,7 +212,7 @@ static agora_status read_resources(loader *L, const yt_node *root, cloud_config 
     static const char *const keys[] = {"count",       "clusters",     "cpu",    "mem", "cost",
                                        "reliability", "availability", "energy", NULL};
     const yt_node *r;
-    agora_status st = section(L, root, "resources", keys, &r);
+    agora_status st = section(L, root, "resources", "resources", keys, &r);
     if (st != AGORA_OK)
         return st;
     if ((st = opt_count(L, r, "count", "resources", 1, CLOUD_MAX_RESOURCES, 20, &c->resources)) ||
