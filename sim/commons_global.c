@@ -244,7 +244,8 @@ agora_status commons_global_round(commons_state *w, uint64_t t, fixed_sum *sums,
     fixed_add(&sums[SUM_COOPERATORS], (double)coop);
     double harvest = 0.0;
     agora_status st = AGORA_OK;
-    if (!w->collapsed[0]) {
+    int was_collapsed = w->collapsed[0];
+    if (!was_collapsed) {
         double before = w->stock[0];
         harvest_view view = {.stock = before,
                              .sustainable = commons_sustainable(&w->rules.pool, before, n),
@@ -287,9 +288,10 @@ agora_status commons_global_round(commons_state *w, uint64_t t, fixed_sum *sums,
         }
         best_earner(w);
     }
-    double gini = 0.0;
-    if ((st = global_gini(w, &gini, err)) != AGORA_OK)
+    /* A collapsed pool's gains no longer change: its Gini neither. */
+    if (!was_collapsed && (st = global_gini(w, &w->gini[0], err)) != AGORA_OK)
         return st;
+    double gini = w->gini[0];
     if (w->rank == 0) {
         /* The pool's own values once, not once per rank. */
         fixed_add(&sums[SUM_STOCK], w->stock[0]);
