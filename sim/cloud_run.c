@@ -286,6 +286,13 @@ static void make_requests(cloud_run *r, uint64_t t)
     }
 }
 
+/* qsort in scan order; qsort may not be passed the NULL of an empty buffer. */
+static void sort_pairs(cloud_pair *p, size_t n)
+{
+    if (n > 1)
+        qsort(p, n, sizeof *p, cloud_pair_cmp);
+}
+
 static int add_pair(cloud_run *r, const cloud_request *q, uint32_t j, double draw,
                     uint32_t offset)
 {
@@ -323,7 +330,7 @@ static agora_status candidates(cloud_run *r, uint64_t t, agora_error *err)
             if (add_pair(r, q, j, draw, offset) != 0)
                 return oom(err);
     }
-    qsort(r->pairs, r->np, sizeof *r->pairs, cloud_pair_cmp);
+    sort_pairs(r->pairs, r->np);
     r->pairs_round = (double)r->np;
     return AGORA_OK;
 }
@@ -351,7 +358,7 @@ static agora_status mohaf_stage(cloud_run *r, uint32_t stage, int *more, agora_e
                 if (add_pair(r, q, r->order[at], 0.0, 0) != 0)
                     return oom(err);
     }
-    qsort(r->pairs, r->np, sizeof *r->pairs, cloud_pair_cmp);
+    sort_pairs(r->pairs, r->np);
     r->pairs_round += (double)r->np;
     return AGORA_OK;
 }
@@ -402,7 +409,7 @@ static void chunk_accept(void *ctx, const cloud_pair *p)
 /* Rank 0: merges the chunk's pairs and continues the scan. */
 static agora_status scan_chunk(cloud_run *r, size_t total, size_t *n_acc, agora_error *err)
 {
-    qsort(r->merged, total, sizeof *r->merged, cloud_pair_cmp);
+    sort_pairs(r->merged, total);
     size_t want = 16;
     while (want < 2 * total)
         want *= 2;
@@ -601,7 +608,7 @@ static agora_status allocate_optimal(cloud_run *r, agora_error *err)
             uint64_t cols = 0;
             for (uint32_t j = 0; j < r->m; j++)
                 cols += slots[j] = cloud_slots(&r->res[j], min_cpu, min_mem, (uint32_t)r->n);
-            qsort(r->merged, total, sizeof *r->merged, cloud_pair_cmp);
+            sort_pairs(r->merged, total);
             if (cloud_optimal((uint32_t)r->n, r->m, slots, r->merged, total, r->cpu_left,
                               r->mem_left, assign, r->accepted, &n_acc) != 0)
                 st = agora_fail(err, AGORA_EINPUT,
