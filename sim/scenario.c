@@ -371,7 +371,7 @@ static agora_status read_pair_matrix(loader *L, const yt_node *n, int cascade)
                              "%s: a cascade click probability must be <= 1",
                              n->items[i]->items[j]->text);
         if (st == AGORA_OK && count != slots)
-            st = fail_at(L, n->items[i], key, "%zu numbers but there are %llu positions (slots)",
+            st = fail_at(L, n->items[i], key, "the row has %zu values but there are %llu positions",
                          count, (unsigned long long)slots);
         if (st == AGORA_OK)
             memcpy(s->mechanism.pair_ctr + i * slots, row, slots * sizeof *row);
@@ -889,11 +889,11 @@ static agora_status check_learners(loader *L)
         snprintf(key, sizeof key, "agents.%zu.behaviour", i);
         if (b && b->wants_feedback)
             return agora_fail(L->err, AGORA_EINPUT,
-                              "%s: %s: %s learns from the auction's top bids, which %s; use "
-                              "truthful, shade or a bandit learner (exp3, ucb, egreedy)",
+                              "%s: %s: %s replays auctions from their top bids, which cannot "
+                              "follow %s; use truthful, shade or a bandit learner (exp3, ucb, "
+                              "egreedy)",
                               scenario_where(s, key), key, b->name,
-                              s->mechanism.aigc ? "an aigc market does not have"
-                                                : "do not decide a ranking by bid x quality");
+                              s->mechanism.aigc ? "an aigc market" : "a ranking by bid x quality");
     }
     return AGORA_OK;
 }

@@ -31,7 +31,10 @@ METRIC_ORDER = ("welfare", "revenue", "clicks", "auctions", "eligible_bids",
 # is their sum; but budget_exhausted is already cumulative (its last value is the
 # total) and mean_cpc is a ratio (the run's value is total revenue / total clicks).
 CUMULATIVE = frozenset({"budget_exhausted"})
-RATIOS = {"mean_cpc": ("revenue", "clicks")}
+RATIOS = {"mean_cpc": ("revenue", "clicks"),
+          "ctr_realised": ("clicks", "slots_filled")}
+# Maxima over the round (the probes' ic_max_gain): the run's total is the largest.
+MAXIMA = frozenset({"ic_max_gain"})
 
 # Root attributes that say where a run came from (provenance), in display order.
 PROVENANCE = ("format", "layout_version", "version", "source", "seed", "ranks",

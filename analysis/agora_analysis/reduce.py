@@ -1,8 +1,9 @@
 """One number per run and metric: the mean over rounds, the run's total, or the final round.
 
 "Total" follows what each metric is (see layout.py): per-round sums add up,
-a cumulative count (budget_exhausted) is its last value, and a ratio (mean_cpc)
-is the ratio of the totals (total revenue / total clicks), not a sum of ratios.
+a cumulative count (budget_exhausted) is its last value, a maximum (ic_max_gain)
+is the largest round's, and a ratio (mean_cpc, ctr_realised) is the ratio of the
+totals (total revenue / total clicks), not a sum of ratios.
 """
 import numpy as np
 
@@ -20,6 +21,8 @@ def run_value(run, metric, stat="mean"):
     if stat == "total":
         if metric in layout.CUMULATIVE:
             return float(run.metric(metric)[-1])
+        if metric in layout.MAXIMA:
+            return float(np.max(run.metric(metric)))
         if metric in layout.RATIOS:
             num, den = layout.RATIOS[metric]
             den_total = float(np.sum(run.metric(den)))
