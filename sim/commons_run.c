@@ -61,22 +61,30 @@ void commons_unit_keys(uint64_t seed, uint64_t id, uint64_t round, uint64_t *key
     }
 }
 
-void commons_evolve_draws(const commons_state *w, uint64_t id, uint64_t round, uint64_t self,
-                          uint64_t pool_n, uint64_t *peer, commons_draws *d)
+/* One harvester's update draws from g: a peer in [0, pool_n) other than `self`
+ * (self when pool_n == 1), then the copy and mutation uniforms, then the mutant. */
+static uint64_t draw_update(const commons_state *w, pcg32 *g, uint64_t self, uint64_t pool_n,
+                            commons_draws *d)
 {
-    pcg32 g = rng_stream(w->s->seed, RNG_COMMONS_EVOLVE, id, round);
     uint64_t j = self;
     if (pool_n > 1) {
         /* Uniform over the others: draw in [0, n - 1) and step over self. Pools
          * hold < 2^32 harvesters (the loader's limit). */
-        j = rng_below(&g, (uint32_t)(pool_n - 1));
+        j = rng_below(g, (uint32_t)(pool_n - 1));
         if (j >= self)
             j++;
     }
-    *peer = j;
-    d->copy = rng_uniform01(&g);
-    d->mutate = rng_uniform01(&g);
-    d->mutant = rng_below(&g, (uint32_t)w->evo.groups);
+    d->copy = rng_uniform01(g);
+    d->mutate = rng_uniform01(g);
+    d->mutant = rng_below(g, (uint32_t)w->evo.groups);
+    return j;
+}
+
+void commons_evolve_draws(const commons_state *w, uint64_t id, uint64_t round, uint64_t self,
+                          uint64_t pool_n, uint64_t *peer, commons_draws *d)
+{
+    pcg32 g = rng_stream(w->s->seed, RNG_COMMONS_EVOLVE, id, round);
+    *peer = draw_update(w, &g, self, pool_n, d);
 }
 
 /* The strategy a harvester starts with: its group by the shares, from its own draw. */
@@ -235,12 +243,11 @@ static agora_status villages_evolve(commons_state *w, uint64_t t, agora_error *e
         if (w->collapsed[p])
             continue;
         commons_village v = village_at(w, p);
-        uint64_t first = (w->first_pool + p) * n;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t j;
-            commons_evolve_draws(w, first + i, t, i, n, &j, &d[i]);
-            peer[i] = (uint32_t)j;
-        }
+        /* One stream per village (entity: the pool id): the village is on one
+         * rank, and one stream costs a tenth of ten. */
+        pcg32 g = rng_stream(w->s->seed, RNG_COMMONS_EVOLVE, w->first_pool + p, t);
+        for (size_t i = 0; i < n; i++)
+            peer[i] = (uint32_t)draw_update(w, &g, i, n, &d[i]);
         commons_village_evolve(&w->evo, &v, peer, d, w->next + p * n);
         memcpy(v.strategy, w->next + p * n, n);
     }

@@ -77,7 +77,8 @@ agora_status commons_global_evolve(commons_state *w, uint64_t round, agora_error
 /* Random sort keys of harvester `id`'s request units in round `round`. */
 void commons_unit_keys(uint64_t seed, uint64_t id, uint64_t round, uint64_t *keys, size_t count);
 
-/* Draws of harvester `id`'s strategy update after round `round`: a peer index in
+/* Draws of harvester `id`'s strategy update after round `round` in the global
+ * pool (villages draw from one stream per pool instead): a peer index in
  * [0, pool_n) other than `self` (self when pool_n == 1) and the uniforms. */
 void commons_evolve_draws(const commons_state *w, uint64_t id, uint64_t round, uint64_t self,
                           uint64_t pool_n, uint64_t *peer, commons_draws *d);

@@ -33,7 +33,7 @@ typedef enum {
     RNG_CLOUD_RANDOM = 23,   /* entity: request id; round t: the random mechanism's order */
     /* common-pool resources (sim/commons_run.c; entity: global harvester id): */
     RNG_COMMONS_STRATEGY = 30, /* round 0: the initial strategy (behaviour group) */
-    RNG_COMMONS_EVOLVE = 31,   /* round t: peer, copy and mutation draws after round t */
+    RNG_COMMONS_EVOLVE = 31,   /* round t: update draws after round t (villages: pool id) */
     RNG_COMMONS_UNITS = 32,    /* round t: sort keys of the request's units (random_units) */
     /* facility location (agents/facility_peaks.c): */
     RNG_FACILITY_PEAK = 10,  /* entity: agent id; round 0: the initial peak */

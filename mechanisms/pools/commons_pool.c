@@ -2,6 +2,7 @@
  * See commons_pool.h for the model. */
 #include "commons_pool.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,23 +96,22 @@ double commons_gini(const double *x, size_t n, double *scratch)
 {
     if (n < 2)
         return 0.0;
-    memcpy(scratch, x, n * sizeof *scratch);
+    double sum = 0.0, weighted = 0.0;
     if (n <= 32) {
-        /* Villages are small: insertion sort beats qsort's call per comparison. */
-        for (size_t i = 1; i < n; i++) {
-            double v = scratch[i];
-            size_t j = i;
-            for (; j > 0 && scratch[j - 1] > v; j--)
-                scratch[j] = scratch[j - 1];
-            scratch[j] = v;
+        /* Villages are small: sum_i (2i - n - 1) x_(i) = sum_{i<j} |x_i - x_j|,
+         * without sorting (no branches to mispredict). */
+        for (size_t i = 0; i < n; i++) {
+            sum += x[i];
+            for (size_t j = i + 1; j < n; j++)
+                weighted += fabs(x[i] - x[j]);
         }
     } else {
+        memcpy(scratch, x, n * sizeof *scratch);
         qsort(scratch, n, sizeof *scratch, cmp_double);
-    }
-    double sum = 0.0, weighted = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        sum += scratch[i];
-        weighted += (2.0 * (double)(i + 1) - (double)n - 1.0) * scratch[i];
+        for (size_t i = 0; i < n; i++) {
+            sum += scratch[i];
+            weighted += (2.0 * (double)(i + 1) - (double)n - 1.0) * scratch[i];
+        }
     }
     return sum > 0.0 ? weighted / ((double)n * sum) : 0.0;
 }

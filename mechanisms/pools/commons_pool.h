@@ -67,8 +67,9 @@ uint64_t commons_serve_tickets(commons_ticket *tickets, size_t n, uint64_t units
 /* True when a pool with stock `after` after the harvest collapses. */
 int commons_collapses(const commons_pool_params *p, double after);
 
-/* Gini coefficient of x[0..n) (all >= 0), sorting a copy into `scratch` (n doubles):
- * G = sum_i (2i - n - 1) x_(i) / (n sum_i x_i) with x_(1) <= ... <= x_(n), i from 1;
+/* Gini coefficient of x[0..n) (all >= 0): G = sum_i (2i - n - 1) x_(i) / (n sum_i x_i)
+ * with x_(1) <= ... <= x_(n), i from 1 (sorting a copy into `scratch`, n doubles),
+ * or for n <= 32 the equal sum_{i<j} |x_i - x_j| / (n sum x), which needs no sort;
  * 0 when the sum is 0 or n < 2. */
 double commons_gini(const double *x, size_t n, double *scratch);
 
