@@ -25,7 +25,8 @@
  * locations count as unshared), PF with groups made of whole bins of 1/1024
  * plus the ties at 0 and 1 (a violation it reports is real; it may miss some).
  * Checkpoints are not supported: --resume is refused, and a stop request ends
- * the run after the round, keeping the .partial output of the rounds done. */
+ * the run after the round with exit status 3 (like family commons), keeping
+ * the .partial output of the rounds done. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -468,9 +469,16 @@ agora_status facility_run(const scenario *s, const char *text, const run_options
         st = play(&r, err);
     double t2 = phase_now();
     summary->loop_seconds = t2 - t1;
+    int stopped = st == AGORA_STOPPED;
+    if (stopped) /* like commons: exit 3, with the rows so far kept */
+        st = agora_fail(err, AGORA_EIO,
+                        "%s: stopped after round %llu on request; family facility has no "
+                        "checkpoints, so the run cannot be continued (rows so far kept in "
+                        "%s.partial)",
+                        s->source, (unsigned long long)summary->rounds_done, s->output.path);
     run_file_end end = st == AGORA_OK ? RUN_FILE_FINISH
-                       : st == AGORA_STOPPED ? RUN_FILE_SUSPEND
-                                             : RUN_FILE_DISCARD;
+                       : stopped      ? RUN_FILE_SUSPEND
+                                      : RUN_FILE_DISCARD;
     if (r.file) {
         agora_error close_err;
         agora_status cst = run_file_close(r.file, end, phase_now() - t0, &close_err);

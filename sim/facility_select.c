@@ -3,6 +3,7 @@
 #include "facility_select.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RADIX_BITS 8
@@ -44,14 +45,19 @@ double facility_select(const double *v, size_t len, uint64_t K, const facility_e
     int rank;
     MPI_Comm_rank(comm, &rank);
     uint64_t prefix = 0;
+    const double *scan = v; /* the values that can still match the prefix */
+    size_t n_scan = len;
+    double *kept = NULL;    /* once few remain, a copy of just those */
     for (int shift = 64 - RADIX_BITS; shift >= 0; shift -= RADIX_BITS) {
         uint64_t hist[BINS] = {0}, total[BINS];
         int top = shift + RADIX_BITS; /* bits above the current byte are fixed */
-        for (size_t i = 0; i < len; i++) {
-            uint64_t b = bits_of(v[i]);
+        for (size_t i = 0; i < n_scan; i++) {
+            uint64_t b = bits_of(scan[i]);
             if (top == 64 || (b >> top) == (prefix >> top))
                 hist[(b >> shift) & (BINS - 1)]++;
         }
+        uint64_t mine[BINS];
+        memcpy(mine, hist, sizeof mine);
         if (rank == 0 && extra_count(x)) {
             uint64_t low_mask = shift ? (UINT64_C(1) << shift) - 1 : 0;
             for (uint64_t j = 0; j < BINS; j++) {
@@ -65,7 +71,21 @@ double facility_select(const double *v, size_t len, uint64_t K, const facility_e
             below += total[j++];
         prefix |= j << shift;
         K -= below;
+        /* Later passes scan only the survivors once they are few (a local
+         * choice: it changes the work, never the counts). */
+        if (!kept && shift > 0 && mine[j] <= n_scan / 16 &&
+            (kept = malloc((mine[j] ? mine[j] : 1) * sizeof *kept))) {
+            size_t m = 0;
+            for (size_t i = 0; i < n_scan; i++) {
+                uint64_t b = bits_of(scan[i]);
+                if ((b >> shift) == (prefix >> shift))
+                    kept[m++] = scan[i];
+            }
+            scan = kept;
+            n_scan = m;
+        }
     }
+    free(kept);
     return from_bits(prefix);
 }
 

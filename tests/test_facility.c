@@ -308,6 +308,39 @@ START_TEST(uniform_phantom_fair_median_not)
 }
 END_TEST
 
+/* ---- sorting -------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* facility_sort equals qsort on random, tied, ascending and descending inputs
+ * of every length up to 600 (both sides of the insertion-sort cutoff). */
+START_TEST(sort_matches_qsort)
+{
+    static double a[600], b[600];
+    reset_violations();
+    for (uint64_t t = 0; t < 2400; t++) {
+        size_t n = t % 600;
+        pcg32 g = rng_stream(3, 3, t, 0);
+        for (size_t i = 0; i < n; i++) {
+            int kind = (int)(t / 600);
+            a[i] = kind == 0   ? rng_uniform01(&g)
+                   : kind == 1 ? (double)rng_below(&g, 4) / 3.0
+                   : kind == 2 ? (double)i / 600.0
+                               : (double)(n - i) / 600.0;
+            b[i] = a[i];
+        }
+        facility_sort(a, n);
+        qsort(b, n, sizeof *b, cmp_double);
+        EXPECT(n == 0 || memcmp(a, b, n * sizeof *a) == 0);
+    }
+    ASSERT_NO_VIOLATIONS();
+}
+END_TEST
+
 /* ---- agents --------------------------------------------------------------- */
 
 START_TEST(peaks_in_range_and_keyed)
@@ -363,6 +396,7 @@ int main(void)
     tcase_add_test(tc, average_gain_hand_worked);
     tcase_add_test(tc, checks_hand_worked);
     tcase_add_test(tc, uniform_phantom_fair_median_not);
+    tcase_add_test(tc, sort_matches_qsort);
     tcase_add_test(tc, peaks_in_range_and_keyed);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);

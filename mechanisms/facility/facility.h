@@ -80,7 +80,9 @@ double facility_locate(const facility_mechanism *m, const facility_params *p,
 double facility_gain(const facility_mechanism *m, const facility_nbhd *h, double own, double x,
                      uint64_t grid);
 /* A best response among the candidates: the true peak when it is one, else the
- * first candidate of least cost in the order listed above. */
+ * first candidate of least cost in the order listed above. For ORDER rules the
+ * peak always is one (strategyproofness), so it is returned without a search;
+ * the probes (facility_gain) still search, to show it. */
 double facility_best_response(const facility_mechanism *m, const facility_nbhd *h, double own,
                               double x, uint64_t grid);
 
