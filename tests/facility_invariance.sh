@@ -4,8 +4,9 @@
 # 3 and 4 ranks, every dataset under /metrics and /facility compared with h5diff
 # against the 1-rank run; the giant instance's locations equal those of the
 # same agents run as one ordinary instance (distributed selection = sorting);
-# a different seed must change the output (the comparison can fail); more ranks
-# than giant-instance agents is refused with one line.
+# SP gains, UFS/PF counts and misreports have the signs theory gives (also on
+# two-point profiles); a different seed must change the output (the comparison
+# can fail); more ranks than giant-instance agents is refused with one line.
 # usage: facility_invariance.sh AGORA COMMITTEES_YAML NATIONAL_YAML MPIEXEC
 set -u
 agora=$1 committees=$2 national=$3 mpiexec=$4
@@ -64,6 +65,32 @@ if h5diff "$tmp/national-uniform_phantom-1.h5" "$tmp/national-sorted.h5" \
 else
   fail "giant instance locations differ from the sorted single instance"; head -5 "$tmp/diff"
 fi
+
+# Properties at scenario scale (h5py): generalised medians show no profitable
+# misreport and the average does; Uniform Phantom has no UFS/PF violations, also
+# on two-point profiles, where the median has some.
+metric() { # file name reducer -> one number
+  /usr/bin/python3 -c "import h5py, numpy; print(numpy.$3(h5py.File('$1')['metrics/$2'][:]))"
+}
+check_metric() { # description file name reducer op value
+  local got
+  got=$(metric "$2" "$3" "$4") || { fail "$1: cannot read $3"; return; }
+  if awk -v g="$got" -v v="$6" "BEGIN{exit !(g $5 v)}"; then pass "$1 ($3 $4 = $got)"
+  else fail "$1 ($3 $4 = $got, want $5 $6)"; fi
+}
+for mech in median uniform_phantom kth phantoms; do
+  check_metric "$mech: no gain from misreporting" "$tmp/committees-$mech-1.h5" sp_max_gain max '<=' 1e-12
+done
+check_metric "average: misreporting pays" "$tmp/committees-average-1.h5" sp_max_gain min '>' 1e-6
+check_metric "average: best responders misreport" "$tmp/committees-average-1.h5" mean_misreport max '>' 0.01
+check_metric "uniform_phantom: no UFS violations" "$tmp/committees-uniform_phantom-1.h5" ufs_violations max '==' 0
+check_metric "uniform_phantom: no PF violations" "$tmp/committees-uniform_phantom-1.h5" pf_violations max '==' 0
+for mech in median uniform_phantom; do
+  "$agora" run "$committees" --set mechanism.name=$mech --set population.drift=0 \
+    --set 'population.peaks={dist: two_point, ones: 0.3}' --out "$tmp/two-$mech.h5" --quiet
+done
+check_metric "two-point: uniform_phantom has no UFS violations" "$tmp/two-uniform_phantom.h5" ufs_violations max '==' 0
+check_metric "two-point: the median has UFS violations" "$tmp/two-median.h5" ufs_violations min '>' 0
 
 # The check must be able to fail: a different seed must change the datasets.
 "$agora" run "$committees" --seed 99 --out "$tmp/other.h5" --quiet
