@@ -116,6 +116,12 @@ for t in json.load(sys.stdin)["tests"]:
         vg "run learning_market.yaml (2000 agents, 10 rounds)" 0 "$a" run \
             "$root/scenarios/learning_market.yaml" --out l.h5 --quiet --set rounds=10 \
             --set population.agents=2000 --set output.snapshot_every=5
+        vg "run commons_villages.yaml" 0 "$a" run "$root/tests/scenarios/commons_villages.yaml" \
+            --out cv.h5 --quiet
+        vg "run commons_global.yaml" 0 "$a" run "$root/tests/scenarios/commons_global.yaml" \
+            --out cg.h5 --quiet
+        vg "run fishery.yaml, stop after 3" 3 "$a" run "$root/scenarios/fishery.yaml" --out f.h5 \
+            --quiet --stop-after 3
         vg "check default.yaml" 0 "$a" check "$root/scenarios/default.yaml"
         vg "a refused scenario" 2 "$a" run "$root/tests/scenarios/bad/unknown_key.yaml" --out x.h5
         exit $vg_failed
