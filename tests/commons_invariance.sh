@@ -52,6 +52,20 @@ for scenario in "$@"; do
     failed=$((failed + 1))
   fi
 done
+# The global pool's distributed unit-by-unit serving (bisection over ranks) must
+# hand out the same units as a village's local sort: the fishery (no evolution,
+# rationed in month 6) as one village at 1 rank against the global pool at 4.
+if [ -e "$tmp/fishery-4.h5" ]; then
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" run \
+    "$here/../scenarios/fishery.yaml" --set commons.mode=villages --out "$tmp/village.h5" --quiet
+  ok=1
+  for d in /harvesters/gain /pools/stock /metrics/total_harvest /metrics/stock; do
+    h5diff "$tmp/village.h5" "$tmp/fishery-4.h5" "$d" "$d" > /dev/null 2>&1 || ok=0
+  done
+  if [ $ok = 1 ]; then echo "PASS fishery: one village at 1 rank serves as the global pool at 4";
+    passed=$((passed + 1))
+  else echo "FAIL fishery: the village and the global pool serve differently"; failed=$((failed + 1)); fi
+fi
 # A stop request ends the run with exit 3 and the rows so far in .partial.
 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" run "$here/../scenarios/fishery.yaml" \
   --stop-after 3 --out "$tmp/stop.h5" --quiet > /dev/null 2> "$tmp/err"
