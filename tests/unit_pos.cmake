@@ -19,3 +19,10 @@ add_test(NAME rank_invariance_aigc
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance_aigc.yaml ${MPIEXEC_EXECUTABLE}
           "mechanism.user_model=additive;mechanism.user_model=mnl;mechanism.user_model=cascade,mechanism.continuation=0.8")
 set_tests_properties(rank_invariance_aigc PROPERTIES PROCESSORS 2)
+
+# Stop and resume (2 ranks, then 3) of both scenarios equals an uninterrupted run.
+add_test(NAME checkpoint_pos
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint_pos.sh $<TARGET_FILE:agora>
+          ${MPIEXEC_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance_quality.yaml
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance_aigc.yaml)
+set_tests_properties(checkpoint_pos PROPERTIES PROCESSORS 2)
