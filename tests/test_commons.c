@@ -206,6 +206,33 @@ START_TEST(test_fishery_behaviours)
 }
 END_TEST
 
+/* Over-usage and cooperators: doubling pool of 100 with 3 harvesters, sustainable
+ * threshold 100 / 2 / 3 = 16.67. Cooperator e_C R = 0.1 * 100 = 10 (under),
+ * defector e_D R = 0.3 * 100 = 30 (over), greedy 100 (over): 2 of 3 over; one
+ * cooperative strategy. Requests 140 > 100: proportional 100 * q / 140. */
+START_TEST(test_over_usage_and_cooperators)
+{
+    world w;
+    world_init(&w, 3, "cooperator", 0, REGROW_DOUBLING, 0, 100, 100, 0);
+    const harvester_behaviour *beh[3] = {harvester_find("cooperator"), harvester_find("defector"),
+                                         harvester_find("greedy")};
+    harvester_params params[3] = {{0}, {0}, {0}};
+    w.rules.behaviour = beh;
+    w.rules.params = params;
+    w.rules.groups = 3;
+    for (int i = 0; i < 3; i++)
+        w.strategy[i] = (uint8_t)i;
+    ck_assert_uint_eq(commons_village_cooperators(&w.rules, &w.v), 1);
+    commons_round_out o = play(&w, 0);
+    ck_assert_uint_eq(o.requests, 3);
+    ck_assert_uint_eq(o.over, 2);
+    ck_assert_double_eq_tol(w.payoff[0], 100.0 * 10 / 140, 1e-12);
+    ck_assert_double_eq_tol(w.payoff[2], 100.0 * 100 / 140, 1e-12);
+    ck_assert_double_eq_tol(o.harvest, 100.0, 1e-12);
+    commons_scratch_free(&w.scratch);
+}
+END_TEST
+
 /* Random units: 3 harvesters ask 2.7, 3 and 1 tons, whole units 2, 3, 1; the
  * stock 4.5 holds 4 whole units. Test keys
  * 1000k + who order the tickets (k=0: who 0,1,2), (k=1: who 0,1), (k=2: who 1):
@@ -283,8 +310,9 @@ START_TEST(test_replicator_probability)
 END_TEST
 
 /* Synchronous village update: harvester 0 (strategy 0, payoff 1) looks at 1
- * (strategy 1, payoff 3): Fermi at kappa 1 gives p = 1/(1 + e^-2) = 0.8808; draw 0.88 copies, 0.89 would not. Harvester 1 looks at 0 with
- * p = 0.1192, draw 0.5: keeps 1 (reading 0's *old* strategy either way).
+ * (strategy 1, payoff 3): Fermi at kappa 1 gives p = 1/(1 + e^-2) = 0.8808;
+ * draw 0.88 copies, 0.89 would not. Harvester 1 looks at 0 with p = 0.1192,
+ * draw 0.5: keeps 1 (reading 0's *old* strategy either way).
  * Harvester 2 mutates (draw 0.01 < 0.05) to strategy 2. */
 START_TEST(test_village_evolve)
 {
@@ -347,6 +375,7 @@ static Suite *commons_suite(void)
     tcase_add_test(tc, test_collapse_iff_effort_reaches_growth);
     tcase_add_test(tc, test_fishery_fixed_quotas);
     tcase_add_test(tc, test_fishery_behaviours);
+    tcase_add_test(tc, test_over_usage_and_cooperators);
     tcase_add_test(tc, test_random_units_order);
     tcase_add_test(tc, test_proportional_rationing);
     tcase_add_test(tc, test_sustainable_threshold);
