@@ -30,7 +30,9 @@ METRIC_ORDER = ("welfare", "revenue", "clicks", "auctions", "eligible_bids",
 # What "the run's total" means for a metric. Most are per-round sums, so the total
 # is their sum; but budget_exhausted is already cumulative (its last value is the
 # total) and mean_cpc is a ratio (the run's value is total revenue / total clicks).
-CUMULATIVE = frozenset({"budget_exhausted"})
+# The commons family's collapsed (pools so far) and survival_rounds (rounds so
+# far) are cumulative too.
+CUMULATIVE = frozenset({"budget_exhausted", "collapsed", "survival_rounds"})
 RATIOS = {"mean_cpc": ("revenue", "clicks"),
           "ctr_realised": ("clicks", "slots_filled")}
 # Maxima over the round (the probes' ic_max_gain): the run's total is the largest.

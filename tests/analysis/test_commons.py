@@ -1,0 +1,31 @@
+"""The analysis toolkit on a commons-family output (scenarios/fishery.yaml, 12
+months, about 0.05 s): every metric is read, and the cumulative ones (collapsed
+pools, rounds survived) total to their last value, not to a sum over rounds."""
+import pathlib
+import subprocess
+
+import h5py
+import pytest
+
+import agora_analysis as aa
+
+FISHERY = pathlib.Path(__file__).resolve().parents[2] / "scenarios" / "fishery.yaml"
+
+
+@pytest.fixture(scope="module")
+def fishery_file(agora, tmp_path_factory):
+    out = tmp_path_factory.mktemp("commons") / "fishery.h5"
+    done = subprocess.run([agora, "run", str(FISHERY), "--out", str(out), "--quiet"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_commons_metrics_and_totals(fishery_file):
+    with aa.open_run(fishery_file) as run, h5py.File(fishery_file, "r") as f:
+        m = {x["name"]: x for x in aa.summarize(run)["metrics"]}
+        assert set(m) == {"stock", "total_harvest", "cooperator_fraction", "collapsed",
+                          "survival_rounds", "gini", "over_usage"}
+        for name in ("collapsed", "survival_rounds"):
+            assert m[name]["total"] == f["metrics/" + name][-1]
+        assert m["total_harvest"]["total"] == pytest.approx(f["metrics/total_harvest"][()].sum())
