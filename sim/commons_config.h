@@ -41,6 +41,7 @@ typedef struct {
     commons_order order;
     double unit;
     double effort_c, effort_d;
+    int assign_blocks; /* commons.assign: 0 random, 1 blocks */
     commons_rule rule;
     double kappa, mutation;
     size_t n_groups;

@@ -87,9 +87,17 @@ void commons_evolve_draws(const commons_state *w, uint64_t id, uint64_t round, u
     *peer = draw_update(w, &g, self, pool_n, d);
 }
 
-/* The strategy a harvester starts with: its group by the shares, from its own draw. */
+/* The strategy a harvester starts with: by blocks of its pool, or its group by
+ * the shares from its own draw. */
 static uint8_t initial_strategy(const commons_config *c, uint64_t seed, uint64_t id)
 {
+    if (c->assign_blocks) {
+        double shares[COMMONS_MAX_GROUPS];
+        for (size_t k = 0; k < c->n_groups; k++)
+            shares[k] = c->groups[k].share;
+        uint64_t n = c->harvesters_per_pool;
+        return commons_block_group(shares, c->n_groups, n, id % n);
+    }
     pcg32 g = rng_stream(seed, RNG_COMMONS_STRATEGY, id, 0);
     double u = rng_uniform01(&g), edge = 0.0;
     for (size_t k = 0; k + 1 < c->n_groups; k++) {

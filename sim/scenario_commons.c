@@ -17,6 +17,7 @@ static const char *const mode_names[] = {"villages", "global", NULL};
 static const char *const regrowth_names[] = {"logistic", "doubling", NULL};
 static const char *const order_names[] = {"proportional", "random_units", NULL};
 static const char *const rule_names[] = {"fermi", "replicator", "none", NULL};
+static const char *const assign_names[] = {"random", "blocks", NULL};
 
 /* An optional number `name` of map (dotted path parent.name), bounded below, with
  * a default. */
@@ -182,7 +183,7 @@ static agora_status read_section(loader *L, const yt_node *m, commons_config *c)
     static const char *const keys[] = {
         "mode",  "pools",         "harvesters_per_pool", "regrowth",  "growth",
         "capacity", "initial_stock", "collapse_below",   "order",     "unit",
-        "effort", "evolution",    "behaviours",          NULL};
+        "effort", "evolution",    "behaviours",          "assign",    NULL};
     static const char *const effort_keys[] = {"cooperator", "defector", NULL};
     static const char *const evolution_keys[] = {"rule", "kappa", "mutation", NULL};
     agora_status st = expect_map(L, m, "commons");
@@ -254,6 +255,10 @@ static agora_status read_section(loader *L, const yt_node *m, commons_config *c)
     if (evolution && (st = at_most_one(L, evolution, "mutation", "commons.evolution",
                                        c->mutation)))
         return st;
+    which = 0;
+    if ((st = opt_choice(L, m, "assign", "commons", "assign", assign_names, &which)))
+        return st;
+    c->assign_blocks = (int)which;
     const yt_node *groups = take_optional(L, m, "behaviours", "commons.behaviours", &st);
     if (st == AGORA_OK)
         st = read_groups(L, groups, c);
@@ -307,6 +312,7 @@ static void commons_emit(text_buf *t, const void *config)
     put(t, "  evolution:\n    rule: %s\n", rule_names[c->rule]);
     put_key_num(t, "    kappa: ", c->kappa);
     put_key_num(t, "    mutation: ", c->mutation);
+    put(t, "  assign: %s\n", assign_names[c->assign_blocks]);
     put(t, "  behaviours:\n");
     for (size_t i = 0; i < c->n_groups; i++) {
         const commons_group *g = &c->groups[i];

@@ -66,6 +66,22 @@ if [ -e "$tmp/fishery-4.h5" ]; then
     passed=$((passed + 1))
   else echo "FAIL fishery: the village and the global pool serve differently"; failed=$((failed + 1)); fi
 fi
+# The shipped commons scenarios load; the greedy fishery collapses in month 1
+# (survival_rounds 0) and the plain one survives some months but not 12.
+for f in villages commons_global fishery fishery_greedy; do
+  if OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" check \
+       "$here/../scenarios/$f.yaml" > /dev/null; then
+    echo "PASS scenarios/$f.yaml loads"; passed=$((passed + 1))
+  else
+    echo "FAIL scenarios/$f.yaml does not load"; failed=$((failed + 1))
+  fi
+done
+OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" run \
+  "$here/../scenarios/fishery_greedy.yaml" --out "$tmp/greedy.h5" --quiet
+survival=$(/usr/bin/python3 -c 'import h5py, sys
+print(int(h5py.File(sys.argv[1])["metrics/survival_rounds"][-1]))' "$tmp/greedy.h5")
+if [ "$survival" = 0 ]; then echo "PASS fishery_greedy collapses in month 1"; passed=$((passed + 1))
+else echo "FAIL fishery_greedy survived $survival months"; failed=$((failed + 1)); fi
 # A stop request ends the run with exit 3 and the rows so far in .partial.
 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" run "$here/../scenarios/fishery.yaml" \
   --stop-after 3 --out "$tmp/stop.h5" --quiet > /dev/null 2> "$tmp/err"

@@ -353,6 +353,24 @@ START_TEST(test_gini_small_vectors)
 }
 END_TEST
 
+/* Block assignment: 5 members, shares 0.2 each: boundaries round(5 * 0.2k) =
+ * 1, 2, 3, 4: one member per group. Shares 0.2, 0.4, 0.2, 0.2 of 5: boundaries
+ * 1, 3, 4: groups 0, 1, 1, 2, 3. Shares 0.5, 0.5 of 3: round(1.5) = 2: 0, 0, 1. */
+START_TEST(test_block_assignment)
+{
+    double even[5] = {0.2, 0.2, 0.2, 0.2, 0.2}, fishery[4] = {0.2, 0.4, 0.2, 0.2},
+           half[2] = {0.5, 0.5};
+    for (uint64_t h = 0; h < 5; h++)
+        ck_assert_uint_eq(commons_block_group(even, 5, 5, h), h);
+    static const uint8_t want[5] = {0, 1, 1, 2, 3};
+    for (uint64_t h = 0; h < 5; h++)
+        ck_assert_uint_eq(commons_block_group(fishery, 4, 5, h), want[h]);
+    ck_assert_uint_eq(commons_block_group(half, 2, 3, 0), 0);
+    ck_assert_uint_eq(commons_block_group(half, 2, 3, 1), 0);
+    ck_assert_uint_eq(commons_block_group(half, 2, 3, 2), 1);
+}
+END_TEST
+
 START_TEST(test_harvester_registry)
 {
     static const char *const names[] = {"cooperator", "defector",    "fixed_quota",
@@ -383,6 +401,7 @@ static Suite *commons_suite(void)
     tcase_add_test(tc, test_replicator_probability);
     tcase_add_test(tc, test_village_evolve);
     tcase_add_test(tc, test_gini_small_vectors);
+    tcase_add_test(tc, test_block_assignment);
     tcase_add_test(tc, test_harvester_registry);
     suite_add_tcase(s, tc);
     return s;

@@ -161,6 +161,17 @@ void commons_village_evolve(const commons_evolution *e, const commons_village *v
     }
 }
 
+uint8_t commons_block_group(const double *shares, size_t groups, uint64_t n, uint64_t h)
+{
+    double c = 0.0;
+    for (size_t k = 0; k + 1 < groups; k++) {
+        c += shares[k];
+        if ((double)h < floor((double)n * c + 0.5))
+            return (uint8_t)k;
+    }
+    return (uint8_t)(groups - 1);
+}
+
 size_t commons_village_cooperators(const commons_rules *r, const commons_village *v)
 {
     size_t c = 0;

@@ -78,6 +78,11 @@ int commons_village_round(const commons_rules *r, commons_village *v, uint64_t r
 void commons_village_evolve(const commons_evolution *e, const commons_village *v,
                             const uint32_t *peer, const commons_draws *d, uint8_t *next);
 
+/* The group of member h of n under block assignment: group k holds members
+ * [round(n c(k-1)), round(n c(k))) where c is the cumulative share (c(-1) = 0, the
+ * last group ends at n), so 5 members with shares 0.2 each get one group each. */
+uint8_t commons_block_group(const double *shares, size_t groups, uint64_t n, uint64_t h);
+
 /* Cooperators in the village: harvesters whose strategy is a cooperative behaviour. */
 size_t commons_village_cooperators(const commons_rules *r, const commons_village *v);
 
