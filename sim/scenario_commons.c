@@ -256,7 +256,7 @@ static agora_status read_section(loader *L, const yt_node *m, commons_config *c)
                                        c->mutation)))
         return st;
     which = 0;
-    if ((st = opt_choice(L, m, "assign", "commons", "assign", assign_names, &which)))
+    if ((st = opt_choice(L, m, "assign", "commons", "assignment", assign_names, &which)))
         return st;
     c->assign_blocks = (int)which;
     const yt_node *groups = take_optional(L, m, "behaviours", "commons.behaviours", &st);
