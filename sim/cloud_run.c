@@ -53,7 +53,7 @@ __extension__ typedef unsigned __int128 u128;
 /* Live pairs a rank sends per chunk at most; the environment variable
  * AGORA_CLOUD_CHUNK overrides it (tests use tiny chunks to cross many chunk
  * boundaries; the allocation must not change). */
-#define CLOUD_CHUNK 8192
+#define CLOUD_CHUNK 65536
 
 enum {
     M_EFFICIENCY,
@@ -132,8 +132,9 @@ typedef struct {
     double pairs_round; /* pairs considered in the round, all stages */
 
     /* chunks */
-    cloud_pair *send, *merged, *accepted;
-    size_t send_cap, merged_cap, accepted_cap;
+    cloud_pair *send, *merged, *accepted, *spare;
+    size_t send_cap, merged_cap, accepted_cap, spare_cap;
+    size_t *run_at;
     threshold *thr;
     int *counts, *displs;
     size_t chunk;
@@ -193,12 +194,13 @@ static agora_status setup(cloud_run *r, agora_error *err)
     r->counts = malloc(sizeof(int) * (size_t)r->ranks);
     r->displs = malloc(sizeof(int) * (size_t)r->ranks);
     r->thr = malloc(sizeof *r->thr * (size_t)r->ranks);
+    r->run_at = malloc(sizeof *r->run_at * ((size_t)r->ranks + 1));
     r->req = malloc(sizeof *r->req * (nl ? nl : 1));
     r->got = malloc(sizeof *r->got * (nl ? nl : 1));
     r->got_u = malloc(sizeof *r->got_u * (nl ? nl : 1));
     r->feasible = malloc(nl ? nl : 1);
     if (!r->res || !r->own_price || !r->own_load || !r->price || !r->load || !r->cpu_left ||
-        !r->mem_left || !r->res_counts || !r->res_displs || !r->counts || !r->displs || !r->thr ||
+        !r->mem_left || !r->res_counts || !r->res_displs || !r->counts || !r->displs || !r->thr || !r->run_at ||
         !r->req || !r->got || !r->got_u || !r->feasible)
         return oom(err);
     for (uint32_t j = 0; j < r->m; j++)
@@ -407,9 +409,48 @@ static void chunk_accept(void *ctx, const cloud_pair *p)
 }
 
 /* Rank 0: merges the chunk's pairs and continues the scan. */
+/* Rank 0: the chunk arrives as one sorted run per rank (r->counts); merging
+ * them pairwise, log2(ranks) passes, puts it in scan order. */
+static agora_status merge_runs(cloud_run *r, size_t total, agora_error *err)
+{
+    if (grow((void **)&r->spare, &r->spare_cap, total + 1, sizeof *r->spare) != 0)
+        return oom(err);
+    size_t runs = (size_t)r->ranks;
+    for (size_t q = 0; q < runs; q++)
+        r->run_at[q] = (size_t)r->displs[q] / sizeof *r->merged;
+    r->run_at[runs] = total;
+    while (runs > 1) {
+        size_t out = 0, kept = 0;
+        for (size_t q = 0; q < runs; q += 2) {
+            size_t a = r->run_at[q], a_end = r->run_at[q + 1];
+            size_t b = a_end, b_end = q + 2 <= runs ? r->run_at[q + 2] : a_end;
+            r->run_at[kept++] = out;
+            while (a < a_end && b < b_end)
+                r->spare[out++] = cloud_pair_before(&r->merged[b], &r->merged[a])
+                                      ? r->merged[b++]
+                                      : r->merged[a++];
+            while (a < a_end)
+                r->spare[out++] = r->merged[a++];
+            while (b < b_end)
+                r->spare[out++] = r->merged[b++];
+        }
+        r->run_at[kept] = total;
+        runs = kept;
+        cloud_pair *t = r->merged;
+        r->merged = r->spare;
+        r->spare = t;
+        size_t c = r->merged_cap;
+        r->merged_cap = r->spare_cap;
+        r->spare_cap = c;
+    }
+    return AGORA_OK;
+}
+
 static agora_status scan_chunk(cloud_run *r, size_t total, size_t *n_acc, agora_error *err)
 {
-    sort_pairs(r->merged, total);
+    agora_status st = merge_runs(r, total, err);
+    if (st != AGORA_OK)
+        return st;
     size_t want = 16;
     while (want < 2 * total)
         want *= 2;
@@ -781,6 +822,8 @@ static void release(cloud_run *r)
     free(r->pairs);
     free(r->send);
     free(r->merged);
+    free(r->spare);
+    free(r->run_at);
     free(r->accepted);
     free(r->thr);
     free(r->counts);
