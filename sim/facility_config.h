@@ -12,6 +12,7 @@
 /* Ranks split whole instances (scale: instances) or one instance's agents
  * (scale: giant). block_lo keeps either count below 2^32. */
 #define FACILITY_MAX_COUNT 4294967295ULL
+#define FACILITY_MAX_AGENTS (1ULL << 48) /* instances x agents */
 #define FACILITY_MAX_GRID 1000000ULL
 #define FACILITY_MAX_PROBES 1000000ULL
 

@@ -248,6 +248,10 @@ static agora_status read_population(loader *L, const yt_node *p, facility_config
     if (inst && (st = read_count(L, inst, "population.instances", 1, FACILITY_MAX_COUNT,
                                  &c->instances)) != AGORA_OK)
         return st;
+    if (c->instances > FACILITY_MAX_AGENTS / c->agents) /* ids stay far inside 64 bits */
+        return fail_at(L, inst, "population.instances",
+                       "instances x agents must be at most 2^48, got %llu x %llu",
+                       (unsigned long long)c->instances, (unsigned long long)c->agents);
     if (!peaks)
         return missing_key(L, p, "population.peaks", NULL);
     if (peaks->kind == YT_SEQ) {
