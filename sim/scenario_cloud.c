@@ -235,6 +235,14 @@ static agora_status read_resources(loader *L, const yt_node *root, cloud_config 
     return AGORA_OK;
 }
 
+/* Where `optimal` was named, for the size refusal (the root when --set put it). */
+static const yt_node *optimal_node(const yt_node *root)
+{
+    const yt_pair *m = yt_map_find(root, "mechanism");
+    const yt_pair *n = m && m->value->kind == YT_MAP ? yt_map_find(m->value, "name") : NULL;
+    return n ? n->value : root;
+}
+
 static agora_status cloud_read(loader *L, const yt_node *root, void **config)
 {
     cloud_config *c = calloc(1, sizeof *c);
@@ -247,7 +255,7 @@ static agora_status cloud_read(loader *L, const yt_node *root, void **config)
         st = read_resources(L, root, c);
     if (st == AGORA_OK && c->mechanism == CLOUD_OPTIMAL &&
         c->per_round * c->resources > CLOUD_OPTIMAL_MAX_INSTANCE)
-        st = fail_at(L, root, "mechanism.name",
+        st = fail_at(L, optimal_node(root), "mechanism.name",
                      "optimal is exact only on small instances: requests.per_round x "
                      "resources.count = %llu exceeds %llu",
                      (unsigned long long)(c->per_round * c->resources),
