@@ -22,8 +22,11 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;ret
 fi
 rm -f "$out/.probe"
 
-sources=(sim/yaml_tree.c sim/scenario.c sim/scenario_emit.c sim/status.c
-         mechanisms/position/*.c mechanisms/aigc/*.c agents/*.c)
+sources=(sim/yaml_tree.c sim/scenario_read.c sim/scenario.c sim/scenario_family.c
+         sim/scenario_emit.c sim/status.c sim/rng.c sim/sampling.c
+         sim/scenario_facility.c sim/scenario_cloud.c sim/scenario_commons.c
+         mechanisms/position/*.c mechanisms/aigc/*.c mechanisms/facility/*.c
+         mechanisms/pools/*.c agents/*.c)
 # The loader includes no generated header today; version.h is generated anyway
 # (as CMake would) so that a future include of it does not break this build.
 mkdir -p "$out/generated"
@@ -35,7 +38,7 @@ sed "s/@AGORA_VERSION_STRING@/${version:-0}/" sim/version.h.in > "$out/generated
 "$cc" -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -Wall -Wextra \
-    -Isim -Imechanisms/position -Imechanisms/aigc -Iagents -I"$out/generated" \
+    -Isim -Imechanisms/position -Imechanisms/aigc -Imechanisms/facility -Imechanisms/pools -Iagents -I"$out/generated" \
     tests/fuzz/fuzz_scenario.c "${sources[@]}" \
     $(pkg-config --cflags --libs yaml-0.1) -lm \
     -o "$out/fuzz_scenario"

@@ -20,8 +20,8 @@ case $seconds in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 
 # Rebuild when any source is newer than the binary.
 bin=$build/fuzz_scenario
-stale=$(find tests/fuzz/fuzz_scenario.c sim/yaml_tree.c sim/scenario.c sim/scenario_emit.c \
-        sim/status.c sim/*.h mechanisms/position agents -newer "$bin" 2> /dev/null | head -1)
+stale=$(find tests/fuzz/fuzz_scenario.c sim/yaml_tree.c sim/scenario*.c sim/rng.c sim/sampling.c \
+        sim/status.c sim/*.h mechanisms agents -newer "$bin" 2> /dev/null | head -1)
 if [ ! -x "$bin" ] || [ -n "$stale" ]; then
     tests/fuzz/build.sh "$build" || { echo "FAIL fuzz: build"; exit 1; }
 fi
