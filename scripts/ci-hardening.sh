@@ -123,6 +123,11 @@ for t in json.load(sys.stdin)["tests"]:
         vg "run fishery.yaml, stop after 3" 3 "$a" run "$root/scenarios/fishery.yaml" --out f.h5 \
             --quiet --stop-after 3
         vg "check default.yaml" 0 "$a" check "$root/scenarios/default.yaml"
+        vg "run facility committees" 0 "$a" run "$root/tests/scenarios/facility_committees.yaml" \
+            --out fc.h5 --quiet
+        vg "run facility giant instance" 0 "$a" run "$root/tests/scenarios/facility_national.yaml" \
+            --out fn.h5 --quiet
+        vg "run cloud_small.yaml" 0 "$a" run "$root/tests/scenarios/cloud_small.yaml" --out cs.h5 --quiet
         vg "a refused scenario" 2 "$a" run "$root/tests/scenarios/bad/unknown_key.yaml" --out x.h5
         exit $vg_failed
     ) > "$log_dir/valgrind-runs.log" 2>&1
