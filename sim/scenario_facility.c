@@ -58,7 +58,8 @@ static agora_status read_req_in(loader *L, const yt_node *map, const char *name,
 {
     char key[KEY_MAX];
     yt_child_path(key, sizeof key, parent, name);
-    if (!yt_map_find(map, name))
+    const yt_pair *p = yt_map_find(map, name);
+    if (!p || yt_is_null(p->value)) /* `b:` with no value is as missing as no `b` */
         return missing_key(L, map, key, NULL);
     return read_opt_in(L, map, name, parent, lo, hi, out);
 }
