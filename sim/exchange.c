@@ -9,6 +9,7 @@ agora_status exchange_init(exchange_plan *x, MPI_Comm comm, agora_error *err)
     memset(x, 0, sizeof *x);
     x->comm = comm;
     MPI_Comm_size(comm, &x->ranks);
+    MPI_Comm_rank(comm, &x->self);
     size_t r = (size_t)x->ranks;
     x->send_counts = calloc(r, sizeof(int));
     x->send_displs = calloc(r, sizeof(int));
@@ -41,7 +42,7 @@ static size_t prefix_sums(const int *counts, int *displs, int n)
     return total;
 }
 
-agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, agora_error *err)
+static agora_status reserve_slots(exchange_plan *x, size_t n, agora_error *err)
 {
     if (n > (size_t)INT32_MAX)
         return agora_fail(err, AGORA_EINPUT,
@@ -54,14 +55,11 @@ agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, a
             return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu requests", n);
         x->capacity = n;
     }
-    memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
-    for (size_t j = 0; j < n; j++)
-        x->send_counts[owner[j]]++;
-    x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
-    memcpy(x->cursor, x->send_displs, (size_t)x->ranks * sizeof(int));
-    for (size_t j = 0; j < n; j++)
-        x->slot[j] = (size_t)x->cursor[owner[j]]++;
+    return AGORA_OK;
+}
 
+static agora_status exchange_counts(exchange_plan *x, agora_error *err)
+{
     if (MPI_Alltoall(x->send_counts, 1, MPI_INT, x->recv_counts, 1, MPI_INT, x->comm) !=
         MPI_SUCCESS)
         return agora_fail(err, AGORA_EINTERNAL, "MPI_Alltoall of request counts failed");
@@ -71,6 +69,44 @@ agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, a
                           "%zu bid requests reach one rank in one round: more than MPI counts "
                           "can address; use more ranks", x->recv_total);
     return AGORA_OK;
+}
+
+static void assign_slots(exchange_plan *x, const int *owner, size_t n)
+{
+    memcpy(x->cursor, x->send_displs, (size_t)x->ranks * sizeof(int));
+    for (size_t j = 0; j < n; j++)
+        x->slot[j] = (size_t)x->cursor[owner[j]]++;
+}
+
+agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, agora_error *err)
+{
+    agora_status st = reserve_slots(x, n, err);
+    if (st != AGORA_OK)
+        return st;
+    memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
+    for (size_t j = 0; j < n; j++)
+        x->send_counts[owner[j]]++;
+    x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
+    x->local_count = 0;
+    assign_slots(x, owner, n);
+    return exchange_counts(x, err);
+}
+
+agora_status exchange_plan_build_keep_local(exchange_plan *x, const int *owner, size_t n,
+                                            agora_error *err)
+{
+    agora_status st = reserve_slots(x, n, err);
+    if (st != AGORA_OK)
+        return st;
+    memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
+    for (size_t j = 0; j < n; j++)
+        x->send_counts[owner[j]]++;
+    x->local_count = (size_t)x->send_counts[x->self];
+    x->send_counts[x->self] = 0;
+    x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
+    x->send_displs[x->self] = (int)x->send_total;
+    assign_slots(x, owner, n);
+    return exchange_counts(x, err);
 }
 
 agora_status exchange_forward(const exchange_plan *x, const void *send, void *recv,

@@ -21,10 +21,11 @@
 
 typedef struct {
     MPI_Comm comm;
-    int ranks;
+    int ranks, self;
     int *send_counts, *send_displs; /* per destination, in requests */
     int *recv_counts, *recv_displs; /* per source, in requests */
     size_t send_total, recv_total;
+    size_t local_count; /* exchange_plan_build_keep_local: requests this rank owns */
     size_t *slot;     /* request j -> its position in the send buffer */
     size_t capacity;  /* requests that `slot` can hold */
     int *cursor;      /* scratch */
@@ -37,6 +38,15 @@ void exchange_free(exchange_plan *x);
  * requests per destination, exchanges the counts, and fills x->slot so that
  * request j goes to send position x->slot[j] (stable within a destination). */
 agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, agora_error *err);
+
+/* The same for routing that keeps this rank's own requests out of the
+ * collectives (no copy to oneself): they take the send positions after every
+ * remote request, [send_total, send_total + local_count), and send_displs[self]
+ * points there, so slot[j] - send_displs[owner[j]] is a request's position in
+ * its owner's block for local and remote owners alike. send_counts[self] and
+ * recv_counts[self] are 0. */
+agora_status exchange_plan_build_keep_local(exchange_plan *x, const int *owner, size_t n,
+                                            agora_error *err);
 
 /* Sends send[x->send_total] (packed by slot) out; receives recv[x->recv_total]. */
 agora_status exchange_forward(const exchange_plan *x, const void *send, void *recv,

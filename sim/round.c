@@ -40,18 +40,21 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     m->win_owner = alloc_array(wins, sizeof *m->win_owner);
     m->win_staged = alloc_array(wins, sizeof *m->win_staged);
     m->win_send = alloc_array(wins, sizeof *m->win_send);
-    m->bids = alloc_array(m->bidders, sizeof *m->bids);
+    m->lane_bids = alloc_array((size_t)POSITION_LANES * m->bidders, sizeof *m->lane_bids);
+    m->lane_order = alloc_array((size_t)POSITION_LANES * (slots + 1), sizeof *m->lane_order);
+    m->lane_scratch = alloc_array(position_lanes_scratch(m->bidders, m->params.slots), sizeof(double));
     m->sample_scratch = alloc_array(sampling_scratch_size(m->bidders), sizeof(uint32_t));
-    m->order = alloc_array(slots + 1, sizeof *m->order);
     m->winner = alloc_array(slots, sizeof *m->winner);
     m->price = alloc_array(slots, sizeof *m->price);
-    if (m->s->population.has_quality && !(m->quality = alloc_array(m->bidders, sizeof(double))))
+    if (m->s->population.has_quality &&
+        !(m->lane_quality = alloc_array((size_t)POSITION_LANES * m->bidders, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
     if (m->s->probes.auctions && !(m->probe_bids = alloc_array(m->bidders, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for probes");
     if (!m->agent_lo || !m->participant || !m->owner || !m->local || !m->send_index ||
-        !m->send_bid || !m->send_wants || !m->win_owner || !m->win_staged || !m->win_send || !m->bids ||
-        !m->sample_scratch || !m->order || !m->winner || !m->price)
+        !m->send_bid || !m->send_wants || !m->win_owner || !m->win_staged || !m->win_send ||
+        !m->lane_bids || !m->lane_order || !m->lane_scratch || !m->sample_scratch || !m->winner ||
+        !m->price)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu bid requests per round",
                           requests);
     return AGORA_OK;
@@ -66,6 +69,7 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     m->clock = clock;
     MPI_Comm_rank(comm, &m->rank);
     MPI_Comm_size(comm, &m->ranks);
+    m->all_local = m->ranks == 1;
     m->auction_lo = block_lo(s->market.auctions, m->ranks, m->rank);
     m->auction_hi = block_lo(s->market.auctions, m->ranks, m->rank + 1);
     m->bidders = (uint32_t)s->market.bidders;
@@ -76,6 +80,7 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     m->params.slots = s->mechanism.slots;
     m->params.ctr = s->mechanism.ctr;
     m->params.reserve = s->mechanism.reserve;
+    m->order = NULL; /* set per auction, into lane_order */
 
     agora_status st = exchange_init(&m->plan, comm, err);
     if (st == AGORA_OK)
@@ -124,10 +129,10 @@ void market_free(market *m)
     exchange_free(&m->feedback);
     void *owned[] = {m->agent_lo,   m->participant, m->owner,    m->local,     m->send_index,
                      m->send_bid,   m->win_owner,   m->win_staged, m->win_send, m->recv_index,
-                     m->recv_bid,   m->win_recv,    m->bids,     m->sample_scratch,
-                     m->order,      m->winner,      m->price,    m->send_wants,
+                     m->recv_bid,   m->win_recv,    m->lane_bids, m->sample_scratch,
+                     m->lane_order, m->winner,      m->price,    m->send_wants,
                      m->recv_wants, m->fb_owner,    m->fb_staged, m->fb_send,
-                     m->fb_recv,    m->quality,     m->probe_bids};
+                     m->fb_recv,    m->lane_quality, m->lane_scratch, m->probe_bids};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(owned[i]);
     market_aigc_free(m);
@@ -191,6 +196,8 @@ static void draw_participants(market *m, uint64_t t)
             sample_distinct(&rng, n, k, ids, m->sample_scratch);
         }
     }
+    if (m->all_local)
+        return; /* every owner is this rank, and an id is its own local index */
     size_t requests = (size_t)(m->auction_hi - m->auction_lo) * k;
     for (size_t j = 0; j < requests; j++) {
         int r = owner_of(m, m->participant[j]);
@@ -199,33 +206,42 @@ static void draw_participants(market *m, uint64_t t)
     }
 }
 
-/* Step 4: owners answer with bids, and say which participants learn from the
+/* Step 4 for one set of requests (routed from other ranks, or this rank's own):
+ * owners answer with bids, and say which participants learn from the
  * auction's top bids. */
-static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
+static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requests, double *bid,
+                       uint8_t *wants, fixed_sum sums[METRIC_SUMMED])
 {
     const population *pop = m->pop;
-    size_t requests = m->plan.recv_total, placed = 0;
-    population_bids(pop, m->recv_index, requests, t, m->recv_bid);
+    size_t placed = 0;
+    population_bids(pop, index, requests, t, bid);
     fixed_add(&sums[METRIC_BID_REQUESTS], (double)requests);
     if (pop->all_truthful) {
         /* Every placed bid is its value: each multiplier is exactly 1. */
         for (size_t j = 0; j < requests; j++)
-            placed += m->recv_bid[j] > 0.0;
+            placed += bid[j] > 0.0;
         fixed_add(&sums[METRIC_MULTIPLIER_SUM], (double)placed);
         fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
         return;
     }
     for (size_t j = 0; j < requests; j++) {
-        uint32_t i = m->recv_index[j];
-        double value = pop->state.value[i], bid = m->recv_bid[j];
-        if (bid > 0.0 && value > 0.0) {
-            fixed_add(&sums[METRIC_MULTIPLIER_SUM], bid / value);
+        uint32_t i = index[j];
+        double value = pop->state.value[i];
+        if (bid[j] > 0.0 && value > 0.0) {
+            fixed_add(&sums[METRIC_MULTIPLIER_SUM], bid[j] / value);
             placed++;
         }
         if (pop->wants_feedback)
-            m->recv_wants[j] = (uint8_t)pop->groups[pop->state.group[i]].b->wants_feedback;
+            wants[j] = (uint8_t)pop->groups[pop->state.group[i]].b->wants_feedback;
     }
     fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
+}
+
+static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
+{
+    if (!m->all_local)
+        answer_set(m, t, m->recv_index, m->plan.recv_total, m->recv_bid, m->recv_wants, sums);
+    answer_set(m, t, m->local_index, m->local_count, m->local_bid, m->local_wants, sums);
 }
 
 /* Clicks of the ad in slot `s` with quality q (separable clicks q * ctr_s, 1
@@ -248,13 +264,13 @@ static double slot_clicks(const market *m, pcg32 *rng, uint32_t slot, double q)
 static void stage_feedback(market *m, size_t base, uint32_t ranked)
 {
     for (uint32_t j = 0; j < m->bidders; j++) {
-        size_t r = base + j;
-        if (!m->send_wants[m->plan.slot[r]])
+        size_t r = base + j, slot = market_slot(m, r);
+        if (!m->send_wants[slot])
             continue;
-        int owner = m->owner[r];
+        int owner = m->all_local ? 0 : m->owner[r];
         unsigned char *rec = m->fb_staged + m->fb_count * m->feedback_size;
         feedback_header h = {
-            .request = (uint32_t)(m->plan.slot[r] - (size_t)m->plan.send_displs[owner]),
+            .request = (uint32_t)(slot - (m->all_local ? 0 : (size_t)m->plan.send_displs[owner])),
             .position = -1,
             .n_top = ranked,
             .bid = m->bids[j],
@@ -270,100 +286,129 @@ static void stage_feedback(market *m, size_t base, uint32_t ranked)
     }
 }
 
-/* The quality of each participant of the auction at `base`, and the ranking
- * weights that follow from it (quality under rank_by: score, none under bid). */
-static void auction_quality(market *m, size_t base)
+/* The bids of the auction at `base` in lane l, gathered unless they already lie
+ * in request order (one rank), and its participants' quality. Returns the row. */
+static const double *lane_bids(market *m, uint32_t l, size_t base)
 {
-    if (!m->quality)
-        return;
-    for (uint32_t j = 0; j < m->bidders; j++)
-        m->quality[j] = population_quality_of(m->s, m->participant[base + j]);
-    m->weight = m->s->mechanism.rank_by_score ? m->quality : NULL;
+    uint32_t k = m->bidders;
+    if (m->lane_quality)
+        for (uint32_t j = 0; j < k; j++)
+            m->lane_quality[(size_t)l * k + j] = population_quality_of(m->s, m->participant[base + j]);
+    if (m->all_local)
+        return m->send_bid + base;
+    double *row = m->lane_bids + (size_t)l * k;
+    for (uint32_t j = 0; j < k; j++)
+        row[j] = m->send_bid[m->plan.slot[base + j]];
+    return row;
 }
 
-/* Step 5: every local auction runs the mechanism; each winner's outcome is
- * staged in auction order with its owner. Returns the number staged. */
-static size_t run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
+/* Points the one-auction view (bids, quality, ranking weights, order) at lane l. */
+static void view_lane(market *m, uint32_t l, const double *bids)
+{
+    size_t k = m->bidders;
+    m->bids = bids;
+    m->order = m->lane_order + (size_t)l * (m->params.slots + 1u);
+    m->quality = m->lane_quality ? m->lane_quality + l * k : NULL;
+    m->weight = m->quality && m->s->mechanism.rank_by_score ? m->quality : NULL;
+}
+
+/* Prices the ranked auction g in the current view, and stages its winners. */
+static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, uint32_t ranked)
+{
+    position_outcome out = {0, m->winner, m->price};
+    size_t hits = m->mechanism->price_weighted(&m->params, m->bids, m->weight, m->order, ranked, &out);
+    if (probe_selects(g, m->s->probes.auctions, m->s->market.auctions))
+        market_probe_position(m, base, ranked, &out);
+    if (m->pop->wants_feedback)
+        stage_feedback(m, base, ranked);
+    pcg32 rng = {0, 1};
+    if (m->s->mechanism.clicks != CLICKS_EXPECTED)
+        rng = rng_stream(m->s->seed, RNG_CLICKS, g, t);
+    for (uint32_t slot = 0; slot < out.filled; slot++) {
+        uint32_t i = out.winner[slot];
+        double clicks = slot_clicks(m, &rng, slot, m->quality ? m->quality[i] : 1.0);
+        market_stage_winner(m, base + i, clicks, m->price[slot] * clicks);
+    }
+    return hits;
+}
+
+/* Step 5: every local auction runs the mechanism, POSITION_LANES at a time;
+ * each winner's outcome is staged in auction order with its owner. */
+static void run_auctions(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     m->fb_count = 0;
+    m->staged = 0;
     uint32_t k = m->bidders;
-    double reserve = m->params.reserve;
-    size_t eligible = 0, staged = 0, reserve_hits = 0;
-    int sampled = m->s->mechanism.clicks != CLICKS_EXPECTED;
-    position_outcome out = {0, m->winner, m->price};
+    size_t eligible = 0, reserve_hits = 0;
     const scenario *s = m->s;
-    for (uint64_t g = m->auction_lo; g < m->auction_hi; g++) {
-        size_t base = (size_t)(g - m->auction_lo) * k;
-        int probed = probe_selects(g, s->probes.auctions, s->market.auctions);
-        auction_quality(m, base);
-        for (uint32_t j = 0; j < k; j++) {
-            double b = m->send_bid[m->plan.slot[base + j]];
-            m->bids[j] = b;
-            eligible += (b > 0.0 && position_score(m->weight, m->bids, j) >= reserve);
+    for (uint64_t g0 = m->auction_lo; g0 < m->auction_hi; g0 += POSITION_LANES) {
+        uint32_t lanes = (uint32_t)(m->auction_hi - g0 < POSITION_LANES ? m->auction_hi - g0
+                                                                          : POSITION_LANES);
+        const double *bids[POSITION_LANES];
+        position_weights w[POSITION_LANES];
+        const uint32_t *ids[POSITION_LANES];
+        uint32_t *order[POSITION_LANES], ranked[POSITION_LANES], elig[POSITION_LANES];
+        for (uint32_t l = 0; l < lanes; l++) {
+            size_t base = (size_t)(g0 + l - m->auction_lo) * k;
+            view_lane(m, l, lane_bids(m, l, base));
+            bids[l] = m->bids;
+            w[l] = m->weight;
+            ids[l] = m->participant + base;
+            order[l] = m->order;
         }
         if (m->aigc) {
-            staged = market_aigc_auction(m, g, t, base, staged, sums);
-            if (probed)
-                market_probe_aigc(m, base);
+            for (uint32_t l = 0; l < lanes; l++) {
+                size_t base = (size_t)(g0 + l - m->auction_lo) * k;
+                view_lane(m, l, bids[l]);
+                for (uint32_t j = 0; j < k; j++)
+                    eligible += bids[l][j] > 0.0 && position_score(w[l], bids[l], j) >= m->params.reserve;
+                market_aigc_auction(m, g0 + l, t, base, sums);
+                if (probe_selects(g0 + l, s->probes.auctions, s->market.auctions))
+                    market_probe_aigc(m, base);
+            }
             continue;
         }
-        uint32_t ranked = position_rank_weighted(&m->params, m->bids, m->weight,
-                                                 m->participant + base, k, m->order);
-        reserve_hits += m->mechanism->price_weighted(&m->params, m->bids, m->weight, m->order,
-                                                     ranked, &out);
-        if (probed)
-            market_probe_position(m, base, ranked, &out);
-        if (m->pop->wants_feedback)
-            stage_feedback(m, base, ranked);
-        pcg32 rng = {0, 1};
-        if (sampled)
-            rng = rng_stream(m->s->seed, RNG_CLICKS, g, t);
-        for (uint32_t slot = 0; slot < out.filled; slot++) {
-            size_t j = base + out.winner[slot];
-            int owner = m->owner[j];
-            double q = m->quality ? m->quality[out.winner[slot]] : 1.0;
-            double clicks = slot_clicks(m, &rng, slot, q);
-            m->win_owner[staged] = owner;
-            m->win_staged[staged] = (win_outcome){
-                .clicks = clicks,
-                .payment = m->price[slot] * clicks,
-                .request = (uint32_t)(m->plan.slot[j] - (size_t)m->plan.send_displs[owner]),
-            };
-            staged++;
+        position_rank_lanes(&m->params, lanes, bids, w, ids, k, order, ranked, elig, m->lane_scratch);
+        for (uint32_t l = 0; l < lanes; l++) {
+            view_lane(m, l, bids[l]);
+            eligible += elig[l];
+            reserve_hits += price_and_stage(m, g0 + l, t, (size_t)(g0 + l - m->auction_lo) * k,
+                                            ranked[l]);
         }
     }
     fixed_add(&sums[METRIC_AUCTIONS], (double)(m->auction_hi - m->auction_lo));
     fixed_add(&sums[METRIC_ELIGIBLE_BIDS], (double)eligible);
-    fixed_add(&sums[METRIC_SLOTS_FILLED], (double)staged);
+    fixed_add(&sums[METRIC_SLOTS_FILLED], (double)m->staged);
     fixed_add(&sums[METRIC_RESERVE_HITS], (double)reserve_hits);
     if (s->probes.auctions) {
         fixed_add(&sums[METRIC_PROBED], (double)m->probe.probed);
         fixed_add(&sums[METRIC_IR_VIOLATIONS], (double)m->probe.ir_violations);
         fixed_add(&sums[METRIC_FEASIBILITY_VIOLATIONS], (double)m->probe.infeasible);
     }
-    return staged;
 }
 
-/* Step 6: winners' outcomes travel to their owners. */
-static agora_status send_outcomes(market *m, size_t staged, agora_error *err)
+/* Step 6: winners' outcomes travel to their owners; this rank's own stay. */
+static agora_status send_outcomes(market *m, agora_error *err)
 {
-    agora_status st = exchange_plan_build(&m->winners, m->win_owner, staged, err);
+    if (m->all_local)
+        return AGORA_OK;
+    agora_status st = exchange_plan_build_keep_local(&m->winners, m->win_owner, m->staged, err);
     if (st == AGORA_OK)
         st = grow((void **)&m->win_recv, &m->win_recv_capacity, m->winners.recv_total,
                   sizeof *m->win_recv, err);
     if (st != AGORA_OK)
         return st;
-    for (size_t w = 0; w < staged; w++)
+    for (size_t w = 0; w < m->staged; w++)
         m->win_send[m->winners.slot[w]] = m->win_staged[w];
     return exchange_forward(&m->winners, m->win_send, m->win_recv, m->outcome_type, err);
 }
 
-/* Step 6b: learners' feedback travels to their owners. */
+/* Step 6b: learners' feedback travels to their owners; this rank's own stays. */
 static agora_status send_feedback(market *m, agora_error *err)
 {
-    if (!m->pop->wants_feedback)
+    if (!m->pop->wants_feedback || m->all_local)
         return AGORA_OK;
-    agora_status st = exchange_plan_build(&m->feedback, m->fb_owner, m->fb_count, err);
+    agora_status st = exchange_plan_build_keep_local(&m->feedback, m->fb_owner, m->fb_count, err);
     if (st == AGORA_OK)
         st = grow((void **)&m->fb_recv, &m->fb_recv_capacity, m->feedback.recv_total,
                   m->feedback_size, err);
@@ -375,6 +420,44 @@ static agora_status send_feedback(market *m, agora_error *err)
     return exchange_forward(&m->feedback, m->fb_send, m->fb_recv, m->feedback_type, err);
 }
 
+/* What an owner received from source rank src, or kept when src is itself:
+ * the requests' local indices and bids, and the outcomes and feedback records
+ * that refer to them by position. */
+typedef struct {
+    const uint32_t *index;
+    const double *bid;
+    size_t requests;
+    const win_outcome *outcome;
+    size_t outcomes;
+    const unsigned char *feedback;
+    size_t records;
+} source_block;
+
+static source_block block_from(const market *m, int src)
+{
+    source_block b;
+    if (src == m->rank) {
+        b.index = m->local_index;
+        b.bid = m->local_bid;
+        b.requests = m->local_count;
+        b.outcome = m->all_local ? m->win_staged : m->win_send + m->winners.send_displs[src];
+        b.outcomes = m->all_local ? m->staged : m->winners.local_count;
+        b.feedback = m->all_local ? m->fb_staged
+                                  : m->fb_send + (size_t)m->feedback.send_displs[src] * m->feedback_size;
+        b.records = m->all_local ? m->fb_count : m->feedback.local_count;
+        return b;
+    }
+    b.index = m->recv_index + m->plan.recv_displs[src];
+    b.bid = m->recv_bid + m->plan.recv_displs[src];
+    b.requests = (size_t)m->plan.recv_counts[src];
+    b.outcome = m->win_recv + m->winners.recv_displs[src];
+    b.outcomes = (size_t)m->winners.recv_counts[src];
+    b.feedback = m->fb_recv ? m->fb_recv + (size_t)m->feedback.recv_displs[src] * m->feedback_size
+                            : NULL;
+    b.records = (size_t)m->feedback.recv_counts[src];
+    return b;
+}
+
 /* Step 7b: learners update in canonical order (source rank, then auction
  * order): first from each auction's top bids, then once per round from what
  * they gained; pacing controllers follow. */
@@ -382,18 +465,21 @@ static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     population *pop = m->pop;
     for (int src = 0; pop->wants_feedback && src < m->ranks; src++) {
-        const unsigned char *rec = m->fb_recv + (size_t)m->feedback.recv_displs[src] * m->feedback_size;
-        const uint32_t *index = m->recv_index + m->plan.recv_displs[src];
-        for (int w = 0; w < m->feedback.recv_counts[src]; w++, rec += m->feedback_size) {
+        source_block b = block_from(m, src);
+        const unsigned char *rec = b.feedback;
+        for (size_t w = 0; w < b.records; w++, rec += m->feedback_size) {
             feedback_header h;
             memcpy(&h, rec, sizeof h);
             auction_view v = {(const double *)(rec + sizeof h), h.n_top, h.position, h.bid, t};
-            population_observe(pop, index[h.request], t, &v);
+            population_observe(pop, b.index[h.request], t, &v);
         }
     }
-    for (size_t j = 0; pop->bandits && j < m->plan.recv_total; j++)
-        if (m->recv_bid[j] > 0.0)
-            population_played(pop, m->recv_index[j]);
+    for (int src = 0; pop->bandits && src < m->ranks; src++) {
+        source_block b = block_from(m, src);
+        for (size_t j = 0; j < b.requests; j++)
+            if (b.bid[j] > 0.0)
+                population_played(pop, b.index[j]);
+    }
     if (pop->budgeted) {
         const agent_state *a = &pop->state;
         for (size_t i = 0; i < a->n; i++) {
@@ -417,10 +503,11 @@ static void settle(market *m, fixed_sum sums[METRIC_SUMMED])
 {
     agent_state *a = &m->pop->state;
     for (int src = 0; src < m->ranks; src++) {
-        const win_outcome *o = m->win_recv + m->winners.recv_displs[src];
-        const uint32_t *index = m->recv_index + m->plan.recv_displs[src];
-        int count = m->winners.recv_counts[src];
-        for (int w = 0; w < count; w++, o++) {
+        source_block b = block_from(m, src);
+        const win_outcome *o = b.outcome;
+        const uint32_t *index = b.index;
+        size_t count = b.outcomes;
+        for (size_t w = 0; w < count; w++, o++) {
             /* Winners are scattered over the agent arrays: ask for the lines a
              * few winners ahead so their cache misses overlap. */
             if (w + SETTLE_PREFETCH < count) {
@@ -455,6 +542,32 @@ static void settle(market *m, fixed_sum sums[METRIC_SUMMED])
     fixed_add(&sums[METRIC_BUDGET_EXHAUSTED], (double)m->exhausted);
 }
 
+/* Steps 2b-3: requests travel to their owners; this rank's own do not travel,
+ * and with one rank nothing is routed at all. */
+static agora_status route_requests(market *m, size_t requests, agora_error *err)
+{
+    if (m->all_local) {
+        m->local_index = m->participant;
+        m->local_bid = m->send_bid;
+        m->local_wants = m->send_wants;
+        m->local_count = requests;
+        return AGORA_OK;
+    }
+    agora_status st = exchange_plan_build_keep_local(&m->plan, m->owner, requests, err);
+    if (st == AGORA_OK)
+        st = reserve_recv(m, m->plan.recv_total, err);
+    if (st != AGORA_OK)
+        return st;
+    for (size_t j = 0; j < requests; j++)
+        m->send_index[m->plan.slot[j]] = m->local[j];
+    size_t mine = (size_t)m->plan.send_displs[m->rank];
+    m->local_index = m->send_index + mine;
+    m->local_bid = m->send_bid + mine;
+    m->local_wants = m->send_wants + mine;
+    m->local_count = m->plan.local_count;
+    return exchange_forward(&m->plan, m->send_index, m->recv_index, MPI_UINT32_T, err);
+}
+
 agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], agora_error *err)
 {
     phase_clock *clock = m->clock;
@@ -464,28 +577,23 @@ agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], 
     phase_begin(clock);
     draw_participants(m, t);
     phase_end(clock, PHASE_SAMPLE);
-    agora_status st = exchange_plan_build(&m->plan, m->owner, requests, err);
-    if (st == AGORA_OK)
-        st = reserve_recv(m, m->plan.recv_total, err);
-    if (st != AGORA_OK)
-        return st;
-    for (size_t j = 0; j < requests; j++)
-        m->send_index[m->plan.slot[j]] = m->local[j];
-    st = exchange_forward(&m->plan, m->send_index, m->recv_index, MPI_UINT32_T, err);
+    agora_status st = route_requests(m, requests, err);
     phase_end(clock, PHASE_ROUTE);
     if (st != AGORA_OK)
         return st;
     answer_bids(m, t, sums);
     phase_end(clock, PHASE_BID);
-    st = exchange_backward(&m->plan, m->recv_bid, m->send_bid, MPI_DOUBLE, err);
-    if (st == AGORA_OK && m->pop->wants_feedback)
-        st = exchange_backward(&m->plan, m->recv_wants, m->send_wants, MPI_UINT8_T, err);
+    if (!m->all_local) {
+        st = exchange_backward(&m->plan, m->recv_bid, m->send_bid, MPI_DOUBLE, err);
+        if (st == AGORA_OK && m->pop->wants_feedback)
+            st = exchange_backward(&m->plan, m->recv_wants, m->send_wants, MPI_UINT8_T, err);
+    }
     phase_end(clock, PHASE_ROUTE);
     if (st != AGORA_OK)
         return st;
-    size_t staged = run_auctions(m, t, sums);
+    run_auctions(m, t, sums);
     phase_end(clock, PHASE_ALLOCATE);
-    st = send_outcomes(m, staged, err);
+    st = send_outcomes(m, err);
     if (st == AGORA_OK)
         st = send_feedback(m, err);
     phase_end(clock, PHASE_ROUTE);

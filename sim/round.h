@@ -19,7 +19,8 @@
 
 /* What an auction sends back to an owner for one of its winning requests. Only
  * winners travel (about slots/bidders of the requests). `request` is the
- * request's position within the block this rank sent to that owner. */
+ * request's position within the block this rank sent to that owner (its own
+ * block when the owner is this rank: such outcomes never travel). */
 typedef struct {
     double clicks;
     double payment; /* price per click * clicks, before the budget cap */
@@ -31,6 +32,7 @@ typedef struct {
     const scenario *s;
     population *pop;
     int rank, ranks;
+    int all_local; /* one rank: no routing at all, requests are their own slots */
     uint64_t auction_lo, auction_hi; /* this rank's auctions each round */
     uint32_t bidders;
     const position_mechanism *mechanism;
@@ -65,12 +67,25 @@ typedef struct {
     int *fb_owner;                 /* owner of each staged feedback record */
     unsigned char *fb_staged, *fb_send, *fb_recv;
     size_t fb_count, fb_capacity, fb_recv_capacity;
-    /* One auction's scratch. */
-    double *bids;
-    uint32_t *sample_scratch, *order, *winner;
-    double *price;
-    double *quality; /* [bidders] participants' quality; NULL without population.quality */
+    /* This rank's own requests, answered without routing (set each round). */
+    const uint32_t *local_index; /* their agents' local indices, in request order */
+    double *local_bid;
+    uint8_t *local_wants;
+    size_t local_count;
+    size_t staged; /* winners' outcomes staged this round */
+    /* POSITION_LANES auctions ranked together (position_rank_lanes). */
+    double *lane_bids;    /* [lanes][bidders], gathered when bids were routed */
+    double *lane_quality; /* [lanes][bidders], or NULL without population.quality */
+    uint32_t *lane_order; /* [lanes][slots + 1] */
+    double *lane_scratch;
+    /* One auction's view into the lanes: what the pricing, probes, AIGC markets
+     * and feedback read. */
+    const double *bids;
+    uint32_t *order;
+    double *quality;      /* [bidders] participants' quality; NULL without population.quality */
     const double *weight; /* ranking weights: quality under rank_by: score, else NULL */
+    uint32_t *sample_scratch, *winner;
+    double *price;
 
     /* AIGC markets (mechanism.name: aigc, sim/round_aigc.c); aigc == NULL otherwise. */
     const aigc_model *aigc;
@@ -86,6 +101,26 @@ typedef struct {
     double *probe_bids; /* [bidders] a copy of the auction's reports to vary */
 } market;
 
+/* The send slot of request j (auction order), and its position in its owner's
+ * block: with one rank both are j. */
+static inline size_t market_slot(const market *m, size_t j)
+{
+    return m->all_local ? j : m->plan.slot[j];
+}
+
+/* Stages the outcome of winning request j for its owner. */
+static inline void market_stage_winner(market *m, size_t j, double clicks, double payment)
+{
+    int owner = m->all_local ? 0 : m->owner[j];
+    m->win_owner[m->staged] = owner;
+    m->win_staged[m->staged++] = (win_outcome){
+        .clicks = clicks,
+        .payment = payment,
+        .request = (uint32_t)(market_slot(m, j) -
+                              (m->all_local ? 0 : (size_t)m->plan.send_displs[owner])),
+    };
+}
+
 /* `clock` receives the time of each phase of every round. */
 agora_status market_init(market *m, const scenario *s, population *pop, phase_clock *clock,
                          MPI_Comm comm, agora_error *err);
@@ -97,11 +132,11 @@ agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], 
 
 /* sim/round_aigc.c: an AIGC market's auction g (local index base into the
  * round's requests): pair CTRs, the user model's allocation and VCG payments,
- * winners staged like position winners. Returns the number staged. */
+ * winners staged like position winners. */
 agora_status market_aigc_init(market *m, agora_error *err);
 void market_aigc_free(market *m);
-size_t market_aigc_auction(market *m, uint64_t g, uint64_t t, size_t base, size_t staged,
-                           fixed_sum sums[METRIC_SUMMED]);
+void market_aigc_auction(market *m, uint64_t g, uint64_t t, size_t base,
+                         fixed_sum sums[METRIC_SUMMED]);
 
 /* sim/round_probe.c: probes of one position or AIGC auction whose outcome is in
  * the market's scratch. */

@@ -85,8 +85,8 @@ static aigc_instance instance(const market *m, const double *reports)
                            reports, m->cont};
 }
 
-size_t market_aigc_auction(market *m, uint64_t g, uint64_t t, size_t base, size_t staged,
-                           fixed_sum sums[METRIC_SUMMED])
+void market_aigc_auction(market *m, uint64_t g, uint64_t t, size_t base,
+                         fixed_sum sums[METRIC_SUMMED])
 {
     uint32_t n = m->bidders;
     double reserve = m->params.reserve;
@@ -103,17 +103,8 @@ size_t market_aigc_auction(market *m, uint64_t g, uint64_t t, size_t base, size_
     for (uint32_t i = 0; i < n; i++) {
         if (out.position[i] == AIGC_NOT_SHOWN)
             continue;
-        size_t j = base + i;
-        int owner = m->owner[j];
-        m->win_owner[staged] = owner;
-        m->win_staged[staged] = (win_outcome){
-            .clicks = out.clicks[i],
-            .payment = out.payment[i],
-            .request = (uint32_t)(m->plan.slot[j] - (size_t)m->plan.send_displs[owner]),
-        };
-        staged++;
+        market_stage_winner(m, base + i, out.clicks[i], out.payment[i]);
         shown++;
     }
     fixed_add(&sums[METRIC_ADS_SHOWN], (double)shown);
-    return staged;
 }

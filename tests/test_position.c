@@ -588,6 +588,67 @@ START_TEST(test_vcg_quality_truthful_is_dominant)
 }
 END_TEST
 
+/* The lane-parallel selection (rank_lanes.c) against the reference selection,
+ * on every instruction-set path this CPU runs: random batches of 1..4 auctions
+ * sharing n, slots and reserve, with and without weights, half of them free of
+ * ties (the branch-free path) and half with the edge cases of random_instance
+ * (ties, NaN, zero and negative bids: the fallback). */
+START_TEST(test_rank_lanes_match_reference)
+{
+    static const char *const paths[] = {"scalar", "sse2", "avx2"};
+    pcg32 g = rng_stream(11, 301, 0, 0);
+    static instance in[POSITION_LANES];
+    static double w[POSITION_LANES][MAX_BIDDERS];
+    static uint32_t got[POSITION_LANES][MAX_SLOTS + 1], want[MAX_SLOTS + 1];
+    static double scratch[(MAX_BIDDERS + MAX_SLOTS + 1) * POSITION_LANES];
+    int paths_run = 0;
+    for (size_t q = 0; q < sizeof paths / sizeof paths[0]; q++) {
+        if (!position_simd_force(paths[q]))
+            continue;
+        paths_run++;
+        for (int t = 0; t < 4000; t++) {
+            uint32_t lanes = 1 + rng_below(&g, POSITION_LANES);
+            int weighted = rng_bernoulli(&g, 0.5), tie_free = rng_bernoulli(&g, 0.5);
+            const double *bids[POSITION_LANES];
+            position_weights wt[POSITION_LANES];
+            const uint32_t *ids[POSITION_LANES];
+            uint32_t *order_of[POSITION_LANES], ranked[POSITION_LANES], eligible[POSITION_LANES];
+            for (uint32_t l = 0; l < lanes; l++) {
+                random_instance(&g, &in[l]);
+                in[l].n = in[0].n;
+                for (uint32_t i = 0; tie_free && i < in[l].n; i++)
+                    in[l].bids[i] = rng_lognormal(&g, 0.0, 1.0);
+                for (uint32_t i = 0; i < in[l].n; i++)
+                    w[l][i] = rng_bernoulli(&g, 0.1) ? 1.0 : 0.5 + rng_uniform01(&g);
+                bids[l] = in[l].bids;
+                wt[l] = weighted ? w[l] : NULL;
+                ids[l] = in[l].ids;
+                order_of[l] = got[l];
+            }
+            position_params p = {in[0].slots, in[0].ctr, in[0].reserve};
+            position_rank_lanes(&p, lanes, bids, wt, ids, in[0].n, order_of, ranked, eligible, scratch);
+            for (uint32_t l = 0; l < lanes; l++) {
+                uint32_t n_want = position_rank_weighted(&p, bids[l], wt[l], ids[l], in[0].n, want);
+                uint32_t n_eligible = 0;
+                for (uint32_t i = 0; i < in[0].n; i++)
+                    n_eligible += bids[l][i] > 0.0 &&
+                                  position_score(wt[l], bids[l], i) >= in[0].reserve;
+                EXPECT(eligible[l] == n_eligible);
+                EXPECT(ranked[l] == n_want);
+                for (uint32_t k = 0; k < n_want && ranked[l] == n_want; k++)
+                    EXPECT(got[l][k] == want[k]);
+            }
+        }
+    }
+#if defined(__x86_64__)
+    ck_assert_int_ge(paths_run, 2); /* scalar and sse2 at least */
+#else
+    ck_assert_int_ge(paths_run, 1);
+#endif
+    ASSERT_NO_VIOLATIONS();
+}
+END_TEST
+
 static Suite *position_suite(void)
 {
     Suite *s = suite_create("position");
@@ -614,6 +675,7 @@ static Suite *position_suite(void)
     tcase_set_timeout(props, 120); /* sanitizer builds */
     tcase_add_checked_fixture(props, reset_violations, NULL);
     tcase_add_test(props, test_rank_matches_full_sort);
+    tcase_add_test(props, test_rank_lanes_match_reference);
     tcase_add_test(props, test_pricing_properties);
     tcase_add_test(props, test_vcg_truthful_is_dominant);
     tcase_add_test(props, test_unit_weights_are_bit_identical);

@@ -1,0 +1,210 @@
+/* Ranking several auctions at once: the engine's fast path for
+ * position_rank_weighted. Inserting random bids into a sorted top-(slots + 1)
+ * list mispredicts a branch for about every second bid (~15 ns each), so this
+ * works in two branch-free steps:
+ *
+ *   1. the slots + 1 highest scores of POSITION_LANES auctions at once, one
+ *      auction per SIMD lane, by a min/max insertion network:
+ *          top'[p] = max(top[p], min(top[p - 1], x)),   top'[0] = max(top[0], x);
+ *      min and max are exact, so every instruction set gives the same values;
+ *   2. per auction, the participants scoring at least the last of them are
+ *      the winners; when their scores are distinct, each one's place is the
+ *      number of top scores above it.
+ *
+ * Ties (equal scores among the winners, or at the threshold) need the lower-id
+ * rule, and go to the reference selection in rank.c, as does an auction with
+ * more than POSITION_LANE_CAP ranked places. The result is always exactly what
+ * position_rank_weighted returns.
+ *
+ * The instruction set is chosen once, at run time: AVX2 where the CPU has it,
+ * SSE2 (every x86-64) otherwise, a scalar loop elsewhere. AGORA_SIMD=scalar,
+ * sse2 or avx2 in the environment forces one (tests compare them). */
+#include "position.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+typedef void (*top_fn)(const double *keys, uint32_t n, uint32_t cap, double *top);
+
+/* keys: [n][POSITION_LANES], top: [cap][POSITION_LANES], both lane-minor. */
+static void top_scalar(const double *keys, uint32_t n, uint32_t cap, double *top)
+{
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t l = 0; l < POSITION_LANES; l++) {
+            double x = keys[i * POSITION_LANES + l];
+            for (uint32_t p = cap - 1u; p > 0; p--) {
+                double above = top[(p - 1u) * POSITION_LANES + l];
+                double lo = above < x ? above : x;
+                double *t = &top[p * POSITION_LANES + l];
+                *t = *t > lo ? *t : lo;
+            }
+            top[l] = top[l] > x ? top[l] : x;
+        }
+}
+
+#if defined(__x86_64__)
+/* No key is NaN (ineligible participants enter as -inf), so max_pd and min_pd
+ * are exact maxima and minima. */
+static void top_sse2(const double *keys, uint32_t n, uint32_t cap, double *top)
+{
+    __m128d t[2 * POSITION_LANE_CAP];
+    for (uint32_t p = 0; p < 2u * cap; p++)
+        t[p] = _mm_loadu_pd(top + 2u * p);
+    for (uint32_t i = 0; i < n; i++) {
+        __m128d x0 = _mm_loadu_pd(keys + i * POSITION_LANES);
+        __m128d x1 = _mm_loadu_pd(keys + i * POSITION_LANES + 2);
+        for (uint32_t p = cap - 1u; p > 0; p--) {
+            t[2 * p] = _mm_max_pd(t[2 * p], _mm_min_pd(t[2 * p - 2], x0));
+            t[2 * p + 1] = _mm_max_pd(t[2 * p + 1], _mm_min_pd(t[2 * p - 1], x1));
+        }
+        t[0] = _mm_max_pd(t[0], x0);
+        t[1] = _mm_max_pd(t[1], x1);
+    }
+    for (uint32_t p = 0; p < 2u * cap; p++)
+        _mm_storeu_pd(top + 2u * p, t[p]);
+}
+
+__attribute__((target("avx2"))) static void top_avx2(const double *keys, uint32_t n,
+                                                     uint32_t cap, double *top)
+{
+    __m256d t[POSITION_LANE_CAP];
+    for (uint32_t p = 0; p < cap; p++)
+        t[p] = _mm256_loadu_pd(top + p * POSITION_LANES);
+    for (uint32_t i = 0; i < n; i++) {
+        __m256d x = _mm256_loadu_pd(keys + i * POSITION_LANES);
+        for (uint32_t p = cap - 1u; p > 0; p--)
+            t[p] = _mm256_max_pd(t[p], _mm256_min_pd(t[p - 1], x));
+        t[0] = _mm256_max_pd(t[0], x);
+    }
+    for (uint32_t p = 0; p < cap; p++)
+        _mm256_storeu_pd(top + p * POSITION_LANES, t[p]);
+}
+#endif
+
+static const struct {
+    const char *name;
+    top_fn fn;
+} paths[] = {
+    {"scalar", top_scalar},
+#if defined(__x86_64__)
+    {"sse2", top_sse2},
+    {"avx2", top_avx2},
+#endif
+};
+
+static top_fn chosen;
+static const char *chosen_name;
+
+static int path_runs_here(const char *name)
+{
+#if defined(__x86_64__)
+    if (strcmp(name, "avx2") == 0)
+        return __builtin_cpu_supports("avx2");
+#endif
+    (void)name;
+    return 1;
+}
+
+int position_simd_force(const char *name)
+{
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (strcmp(paths[i].name, name) == 0 && path_runs_here(name)) {
+            chosen = paths[i].fn;
+            chosen_name = paths[i].name;
+            return 1;
+        }
+    return 0;
+}
+
+const char *position_simd_path(void)
+{
+    if (!chosen) {
+        const char *forced = getenv("AGORA_SIMD");
+        if (!forced || !position_simd_force(forced)) {
+            /* The widest path this CPU runs: the table is ordered narrowest first. */
+            for (size_t i = sizeof paths / sizeof paths[0]; i-- > 0 && !chosen;)
+                if (path_runs_here(paths[i].name))
+                    position_simd_force(paths[i].name);
+        }
+    }
+    return chosen_name;
+}
+
+size_t position_lanes_scratch(uint32_t n, uint32_t slots)
+{
+    return ((size_t)n + slots + 1u) * POSITION_LANES;
+}
+
+/* Step 2 for one lane. Returns the number ranked, or UINT32_MAX when scores tie
+ * among the winners or at the threshold (the caller then uses the reference). */
+static uint32_t place_lane(const double *keys, uint32_t n, const double *top, uint32_t cap,
+                           uint32_t lane, uint32_t *order)
+{
+    double threshold = top[(cap - 1u) * POSITION_LANES + lane];
+    uint32_t winner[POSITION_LANE_CAP + 1u], count = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double k = keys[i * POSITION_LANES + lane];
+        /* Branch-free compaction; past cap entries land in the spare last one. */
+        winner[count < cap ? count : cap] = i;
+        count += (k >= threshold) & (k > -INFINITY);
+    }
+    if (count > cap)
+        return UINT32_MAX; /* ties at the threshold */
+    for (uint32_t p = 0; p + 1u < count; p++)
+        if (top[p * POSITION_LANES + lane] == top[(p + 1u) * POSITION_LANES + lane])
+            return UINT32_MAX;
+    for (uint32_t q = 0; q < count; q++) {
+        double k = keys[winner[q] * POSITION_LANES + lane];
+        uint32_t place = 0;
+        for (uint32_t p = 0; p < count; p++)
+            place += top[p * POSITION_LANES + lane] > k;
+        order[place] = winner[q];
+    }
+    return count;
+}
+
+void position_rank_lanes(const position_params *p, uint32_t lanes, const double *const *bids,
+                         const position_weights *w, const uint32_t *const *ids, uint32_t n,
+                         uint32_t *const *order, uint32_t *ranked, uint32_t *eligible,
+                         double *scratch)
+{
+    uint32_t cap = p->slots + 1u;
+    double *keys = scratch, *top = scratch + (size_t)n * POSITION_LANES;
+    /* Unused lanes rank nothing: all their keys are -inf. */
+    for (uint32_t l = 0; l < POSITION_LANES; l++) {
+        uint32_t count = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            double key = -INFINITY;
+            if (l < lanes) {
+                double score = position_score(w[l], bids[l], i);
+                /* The eligibility rule of rank.c: NaN fails both tests. */
+                int ok = bids[l][i] > 0.0 && score >= p->reserve;
+                key = ok ? score : -INFINITY;
+                count += (uint32_t)ok;
+            }
+            keys[i * POSITION_LANES + l] = key;
+        }
+        if (l < lanes)
+            eligible[l] = count;
+    }
+    if (cap > POSITION_LANE_CAP) {
+        for (uint32_t l = 0; l < lanes; l++)
+            ranked[l] = position_rank_weighted(p, bids[l], w[l], ids[l], n, order[l]);
+        return;
+    }
+    for (uint32_t q = 0; q < cap * POSITION_LANES; q++)
+        top[q] = -INFINITY;
+    if (!chosen)
+        position_simd_path();
+    chosen(keys, n, cap, top);
+    for (uint32_t l = 0; l < lanes; l++) {
+        ranked[l] = place_lane(keys, n, top, cap, l, order[l]);
+        if (ranked[l] == UINT32_MAX)
+            ranked[l] = position_rank_weighted(p, bids[l], w[l], ids[l], n, order[l]);
+    }
+}
