@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "big_alloc.h"
 #include "learning.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,12 +87,12 @@ static agora_status alloc_state(agent_state *a, uint64_t first_id, size_t n, int
     a->first_id = first_id;
     a->n = n;
     size_t m = n ? n : 1;
-    a->value = malloc(m * sizeof(double));
-    a->spend = calloc(m, sizeof(double));
-    a->clicks = calloc(m, sizeof(double));
-    a->group = malloc(m);
+    a->value = big_alloc(m, sizeof(double), 0);
+    a->spend = big_alloc(m, sizeof(double), 1);
+    a->clicks = big_alloc(m, sizeof(double), 1);
+    a->group = big_alloc(m, 1, 0);
     if (budgeted)
-        a->budget_left = malloc(m * sizeof(double));
+        a->budget_left = big_alloc(m, sizeof(double), 0);
     if (!a->value || !a->spend || !a->clicks || !a->group || (budgeted && !a->budget_left))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu agents", n);
     return AGORA_OK;
@@ -120,7 +121,7 @@ static agora_status init_group(population *p, const scenario *s, size_t k, agora
     g->stride = g->b->state_size ? g->b->state_size(&g->params) : 0;
     g->draws = g->stride > 0 || g->pacing == PACING_THROTTLE;
     size_t n = g->hi - g->lo, m = n ? n : 1;
-    if (g->stride && !(g->state = calloc(m * g->stride, sizeof(double))))
+    if (g->stride && !(g->state = big_alloc(m * g->stride, sizeof(double), 1)))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for learner state");
     if (g->b->round_end && (!(g->gain = calloc(m, sizeof(double))) ||
                             !(g->played = calloc(m, sizeof(uint32_t)))))

@@ -23,17 +23,6 @@ static inline void pcg32_step(pcg32 *g)
 /* XSH-RR: xorshift the high bits down, then rotate by the top 5 bits. The
  * output is taken from the state *before* the step, as pcg-cpp's pcg32 does,
  * so the multiply and the output computation can overlap. */
-uint32_t pcg32_next(pcg32 *g)
-{
-    uint64_t old = g->state;
-    pcg32_step(g);
-    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
-    uint32_t rot = (uint32_t)(old >> 59u);
-    return (xorshifted >> rot) | (xorshifted << ((0u - rot) & 31u));
-}
-
-/* pcg32_srandom_r: the two steps around adding initstate make nearby seeds
- * land far apart; the result equals pcg-cpp's pcg32(initstate, stream). */
 void pcg32_seed(pcg32 *g, uint64_t initstate, uint64_t stream)
 {
     g->state = 0u;
@@ -96,20 +85,6 @@ pcg32 rng_stream(uint64_t seed, uint32_t purpose, uint64_t entity, uint64_t roun
 /* Lemire, "Fast Random Integer Generation in an Interval" (2019): the high
  * word of x * bound is the answer; the low word tells whether x fell in the
  * short, biased part of the range, and only then is a division needed. */
-uint32_t rng_below(pcg32 *g, uint32_t bound)
-{
-    uint64_t m = (uint64_t)pcg32_next(g) * bound;
-    uint32_t low = (uint32_t)m;
-    if (low < bound) {
-        uint32_t threshold = (0u - bound) % bound; /* 2^32 mod bound */
-        while (low < threshold) {
-            m = (uint64_t)pcg32_next(g) * bound;
-            low = (uint32_t)m;
-        }
-    }
-    return (uint32_t)(m >> 32);
-}
-
 /* The first output supplies the high 32 bits, the second the low 21. */
 double rng_uniform01(pcg32 *g)
 {

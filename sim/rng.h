@@ -44,14 +44,37 @@ typedef enum {
 
 /* pcg32_srandom_r / pcg32(initstate, stream). */
 void pcg32_seed(pcg32 *g, uint64_t initstate, uint64_t stream);
-uint32_t pcg32_next(pcg32 *g);
+
+/* The next output (XSH-RR of the old state). Inline: participant sampling draws
+ * one per bid request. */
+static inline uint32_t pcg32_next(pcg32 *g)
+{
+    uint64_t old = g->state;
+    g->state = old * 6364136223846793005ULL + g->inc;
+    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
+    uint32_t rot = (uint32_t)(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((0u - rot) & 31u));
+}
 
 /* A generator keyed by (seed, purpose, entity, round) through a 64-bit mixer;
  * distinct keys give unrelated (state, stream) pairs. */
 pcg32 rng_stream(uint64_t seed, uint32_t purpose, uint64_t entity, uint64_t round);
 
-/* Uniform integer in [0, bound), bound >= 1, unbiased (Lemire 2019). */
-uint32_t rng_below(pcg32 *g, uint32_t bound);
+/* Uniform integer in [0, bound), bound >= 1, unbiased (Lemire 2019: one
+ * multiply; the division only when the low half falls below bound). */
+static inline uint32_t rng_below(pcg32 *g, uint32_t bound)
+{
+    uint64_t m = (uint64_t)pcg32_next(g) * bound;
+    uint32_t low = (uint32_t)m;
+    if (low < bound) {
+        uint32_t threshold = (0u - bound) % bound; /* 2^32 mod bound */
+        while (low < threshold) {
+            m = (uint64_t)pcg32_next(g) * bound;
+            low = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_uniform01(pcg32 *g);
 double rng_normal(pcg32 *g); /* standard normal */

@@ -272,7 +272,7 @@ static int by_ctr_desc(const void *a, const void *b)
  * bind, zero/NaN/negative bids, exact ties, zero-click slots. */
 static void random_instance(pcg32 *g, instance *in)
 {
-    static uint32_t scratch[2 * MAX_BIDDERS];
+    static uint32_t scratch[8 * MAX_BIDDERS]; /* sampling_scratch_size(MAX_BIDDERS) */
     in->slots = 1 + rng_below(g, 10);
     in->n = rng_below(g, MAX_BIDDERS + 1);
     for (uint32_t s = 0; s < in->slots; s++)
