@@ -137,6 +137,8 @@ static agora_status reduce_round(run *r, const fixed_sum local[METRIC_SUMMED], a
     return AGORA_OK;
 }
 
+#define BID_BLOCK 1024
+
 /* The data of one snapshot field: a state array, or a derived one in scratch. */
 static const double *field_data(run *r, agent_field f, uint64_t t)
 {
@@ -156,8 +158,14 @@ static const double *field_data(run *r, agent_field f, uint64_t t)
             x[i] = INFINITY;
         return x;
     case FIELD_BID:
-        for (size_t i = 0; i < a->n; i++)
-            x[i] = population_bid(&r->pop, i, t + 1);
+        /* In blocks through population_bids: one call per block, not per agent. */
+        for (size_t lo = 0; lo < a->n; lo += BID_BLOCK) {
+            uint32_t index[BID_BLOCK];
+            size_t n = a->n - lo < BID_BLOCK ? a->n - lo : BID_BLOCK;
+            for (size_t j = 0; j < n; j++)
+                index[j] = (uint32_t)(lo + j);
+            population_bids(&r->pop, index, n, t + 1, x + lo);
+        }
         return x;
     case FIELD_UTILITY:
         for (size_t i = 0; i < a->n; i++)
