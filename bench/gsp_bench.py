@@ -1,9 +1,16 @@
 #!/usr/bin/python3
-"""Standard GSP benchmark: agora at 1 and 2 ranks side by side with the NumPy peer
+"""Standard GSP benchmark: agora side by side with the NumPy peer
 (../shared/peers/peer_gsp.py) on the same sizes, in one invocation, alternating
-runs so that machine drift hits all three alike. Prints bid evaluations per second
-(auctions x bidders x rounds / seconds of the round loop), the ratio to the peer,
-and agora's whole-process wall time and peak memory per rank.
+runs so that machine drift hits every configuration alike. Prints:
+
+  - bid evaluations per second (auctions x bidders x rounds / seconds of the
+    round loop), the ratio to the peer, whole-process wall time and peak memory
+    per rank, for agora at 1 and 2 ranks;
+  - weak scaling: 2 ranks with twice the agents and auctions against 1 rank
+    (efficiency = 1-rank round-loop time / 2-rank time; 1.0 is perfect);
+  - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2) at 1
+    rank, and whether their outputs are identical (h5diff on every dataset);
+  - the median phase profile (--profile) of the 1-rank run.
 
 usage: bench/gsp_bench.py [--agora build/agora] [--repeats 3] [--peer PATH]
 """
@@ -17,6 +24,9 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+SCENARIO = os.path.join(HERE, "gsp_standard.yaml")
+AGENTS, AUCTIONS, BIDDERS, SLOTS, ROUNDS = 1000000, 10000, 50, 10, 20
+PHASES = ("sample", "route", "bid", "allocate", "settle", "reduce", "write")
 
 
 def mpirun(n):
@@ -24,20 +34,43 @@ def mpirun(n):
     return ["mpirun", *flags, "-n", str(n)]
 
 
-def run_agora(agora, ranks, out):
-    cmd = mpirun(ranks) + [agora, "run", os.path.join(HERE, "gsp_standard.yaml"), "--out", out]
-    text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    rate = float(re.search(r"([0-9.e+]+) bid evaluations/s", text).group(1))
-    wall = float(re.search(r"wall\s+([0-9.]+) s", text).group(1))
-    mem = float(re.search(r"memory\s+([0-9.]+) MiB", text).group(1))
-    return rate, wall, mem
+def run_agora(agora, ranks, out, scale=1, simd=None):
+    sets = []
+    if scale != 1:
+        sets = ["--set", f"population.agents={AGENTS * scale}",
+                "--set", f"market.auctions={AUCTIONS * scale}"]
+    cmd = mpirun(ranks) + [agora, "run", SCENARIO, "--out", out, "--profile", *sets]
+    env = dict(os.environ)
+    if simd:
+        env["AGORA_SIMD"] = simd
+    text = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    rounds = float(re.search(r"rounds ([0-9.]+) s", text).group(1))
+    return {
+        "rate": float(re.search(r"([0-9.e+]+) bid evaluations/s", text).group(1)),
+        "rounds": rounds,
+        "wall": float(re.search(r"wall\s+([0-9.]+) s", text).group(1)),
+        "mem": float(re.search(r"memory\s+([0-9.]+) MiB", text).group(1)),
+        "phases": {p: float(s) for p, s in re.findall(r"^\s+(\w+)\s+([0-9.]+)\s+[0-9.]+%", text, re.M)},
+    }
 
 
 def run_peer(peer):
-    # Same sizes as gsp_standard.yaml: agents auctions bidders slots rounds.
-    cmd = ["/usr/bin/python3", peer, "1000000", "10000", "50", "10", "20"]
+    cmd = ["/usr/bin/python3", peer, *(str(x) for x in (AGENTS, AUCTIONS, BIDDERS, SLOTS, ROUNDS))]
     text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return float(re.search(r"bid_evals_per_s=([0-9.e+]+)", text).group(1))
+
+
+def same_datasets(a, b):
+    """h5diff exits 0 when datasets and attributes match; run attributes (times,
+    paths, rank count) always differ, so compare every dataset by path."""
+    listing = subprocess.run(["h5ls", "-r", a], check=True, capture_output=True, text=True).stdout
+    paths = [line.split()[0] for line in listing.splitlines() if " Dataset " in line]
+    return all(subprocess.run(["h5diff", a, b, p], capture_output=True).returncode == 0
+               for p in paths)
+
+
+def median_of(runs, key):
+    return statistics.median(r[key] for r in runs)
 
 
 def main():
@@ -46,22 +79,39 @@ def main():
     ap.add_argument("--peer", default=os.path.join(ROOT, "..", "shared", "peers", "peer_gsp.py"))
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
-    results = {"peer": [], 1: [], 2: []}
+    simds = ["scalar", "sse2", "avx2"]
+    runs = {k: [] for k in ("peer", "1", "2", "2x2", *simds)}
     with tempfile.TemporaryDirectory() as tmp:
+        out = lambda name: os.path.join(tmp, name + ".h5")
         for _ in range(args.repeats):
-            results["peer"].append(run_peer(args.peer))
-            for ranks in (1, 2):
-                results[ranks].append(run_agora(args.agora, ranks, os.path.join(tmp, "o.h5")))
-    peer = statistics.median(results["peer"])
+            runs["peer"].append(run_peer(args.peer))
+            runs["1"].append(run_agora(args.agora, 1, out("1")))
+            runs["2"].append(run_agora(args.agora, 2, out("2")))
+            runs["2x2"].append(run_agora(args.agora, 2, out("2x2"), scale=2))
+            for simd in simds:
+                runs[simd].append(run_agora(args.agora, 1, out(simd), simd=simd))
+        identical = all(same_datasets(out("1"), out(x)) for x in ("2", *simds))
+    peer = statistics.median(runs["peer"])
     print(f"standard GSP: 1e6 agents, 1e4 auctions x 50 bidders, 10 slots, 20 rounds; "
           f"median of {args.repeats}")
-    print(f"{'':14}{'bid evals/s':>14}{'x peer':>9}{'wall s':>9}{'MiB/rank':>10}")
-    print(f"{'numpy peer':14}{peer:14.3e}{1.0:9.2f}{'':>9}{'':>10}")
-    for ranks in (1, 2):
-        rate = statistics.median(r[0] for r in results[ranks])
-        wall = statistics.median(r[1] for r in results[ranks])
-        mem = max(r[2] for r in results[ranks])
-        print(f"{f'agora {ranks} rank':14}{rate:14.3e}{rate / peer:9.2f}{wall:9.2f}{mem:10.1f}")
+    print(f"{'':22}{'bid evals/s':>14}{'x peer':>9}{'rounds s':>10}{'wall s':>9}{'MiB/rank':>10}")
+    print(f"{'numpy peer':22}{peer:14.3e}{1.0:9.2f}")
+    rows = [("agora 1 rank", "1"), ("agora 2 ranks", "2"), ("agora 2 ranks, 2x size", "2x2")]
+    rows += [(f"agora 1 rank, {s}", s) for s in simds]
+    for label, key in rows:
+        r = runs[key]
+        rate = median_of(r, "rate")
+        print(f"{label:22}{rate:14.3e}{rate / peer:9.2f}{median_of(r, 'rounds'):10.3f}"
+              f"{median_of(r, 'wall'):9.2f}{max(x['mem'] for x in r):10.1f}")
+    eff = median_of(runs["1"], "rounds") / median_of(runs["2x2"], "rounds")
+    print(f"weak scaling, 2 ranks with 2x agents and auctions: efficiency {eff:.2f}")
+    print(f"outputs identical across 1/2 ranks and {'/'.join(simds)}: {identical}")
+    total = median_of(runs["1"], "rounds")
+    print("1-rank phases (median s, share of the round loop):",
+          ", ".join(f"{p} {statistics.median(r['phases'].get(p, 0) for r in runs['1']):.3f} "
+                    f"({100 * statistics.median(r['phases'].get(p, 0) for r in runs['1']) / total:.0f}%)"
+                    for p in PHASES))
+    return 0 if identical else 1
 
 
 if __name__ == "__main__":

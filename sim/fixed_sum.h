@@ -17,7 +17,28 @@ typedef struct {
     __extension__ __int128 v;
 } fixed_sum;
 
-void fixed_add(fixed_sum *acc, double x);
+/* Saturation edge (sticky): two values within it add without overflowing 128
+ * bits, so an out-of-range total is reported rather than wrapped. */
+#define FIXED_LIMIT ((__int128)1 << 125)
+
+/* acc += x for terms too large (or NaN) for the inline path below. */
+void fixed_add_wide(fixed_sum *acc, double x);
+
+/* acc += x rounded to the grid. Inline: settlement adds four terms per winner. */
+static inline void fixed_add(fixed_sum *acc, double x)
+{
+    /* Multiplying by a power of two is exact: the same as ldexp, without a call. */
+    double scaled = x * FIXED_SCALE;
+    /* Terms below 2^22 in magnitude round through int64 in a few instructions
+     * (round half away from zero; any fixed rule keeps the sum independent of
+     * order, which is all that matters here). */
+    if (!(__builtin_fabs(scaled) < 0x1p62)) {
+        fixed_add_wide(acc, x);
+        return;
+    }
+    __int128 v = acc->v + (int64_t)(scaled + __builtin_copysign(0.5, scaled));
+    acc->v = v > FIXED_LIMIT ? FIXED_LIMIT : v < -FIXED_LIMIT ? -FIXED_LIMIT : v;
+}
 /* acc += x, saturating: how partial sums of several ranks are combined. */
 void fixed_add_sum(fixed_sum *acc, fixed_sum x);
 double fixed_value(fixed_sum acc);

@@ -168,6 +168,51 @@ static uint32_t place_lane(const double *keys, uint32_t n, const double *top, ui
     return count;
 }
 
+/* The ranking key of every participant, lane-minor: its score when eligible
+ * (the rule of rank.c: bid > 0 and score >= reserve, which NaN fails), -inf
+ * otherwise; unused lanes hold only -inf. */
+static void any_keys(const position_params *p, uint32_t lanes, const double *const *bids,
+                     const position_weights *w, uint32_t n, double *keys, uint32_t *eligible)
+{
+    for (uint32_t l = 0; l < POSITION_LANES; l++)
+        for (uint32_t i = 0; i < n; i++) {
+            double key = -INFINITY;
+            if (l < lanes) {
+                double score = position_score(w[l], bids[l], i);
+                int ok = bids[l][i] > 0.0 && score >= p->reserve;
+                key = ok ? score : -INFINITY;
+                eligible[l] += (uint32_t)ok;
+            }
+            keys[i * POSITION_LANES + l] = key;
+        }
+}
+
+/* The common case, four full lanes without weights, in one pass the compiler
+ * can keep branch-free. */
+static void unweighted_keys(double reserve, const double *const *bids, uint32_t n, double *keys,
+                            uint32_t *eligible)
+{
+    const double *b0 = bids[0], *b1 = bids[1], *b2 = bids[2], *b3 = bids[3];
+    uint32_t e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double *k = keys + i * POSITION_LANES;
+        int ok0 = b0[i] > 0.0 && b0[i] >= reserve, ok1 = b1[i] > 0.0 && b1[i] >= reserve;
+        int ok2 = b2[i] > 0.0 && b2[i] >= reserve, ok3 = b3[i] > 0.0 && b3[i] >= reserve;
+        k[0] = ok0 ? b0[i] : -INFINITY;
+        k[1] = ok1 ? b1[i] : -INFINITY;
+        k[2] = ok2 ? b2[i] : -INFINITY;
+        k[3] = ok3 ? b3[i] : -INFINITY;
+        e0 += (uint32_t)ok0;
+        e1 += (uint32_t)ok1;
+        e2 += (uint32_t)ok2;
+        e3 += (uint32_t)ok3;
+    }
+    eligible[0] = e0;
+    eligible[1] = e1;
+    eligible[2] = e2;
+    eligible[3] = e3;
+}
+
 void position_rank_lanes(const position_params *p, uint32_t lanes, const double *const *bids,
                          const position_weights *w, const uint32_t *const *ids, uint32_t n,
                          uint32_t *const *order, uint32_t *ranked, uint32_t *eligible,
@@ -175,23 +220,12 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
 {
     uint32_t cap = p->slots + 1u;
     double *keys = scratch, *top = scratch + (size_t)n * POSITION_LANES;
-    /* Unused lanes rank nothing: all their keys are -inf. */
-    for (uint32_t l = 0; l < POSITION_LANES; l++) {
-        uint32_t count = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            double key = -INFINITY;
-            if (l < lanes) {
-                double score = position_score(w[l], bids[l], i);
-                /* The eligibility rule of rank.c: NaN fails both tests. */
-                int ok = bids[l][i] > 0.0 && score >= p->reserve;
-                key = ok ? score : -INFINITY;
-                count += (uint32_t)ok;
-            }
-            keys[i * POSITION_LANES + l] = key;
-        }
-        if (l < lanes)
-            eligible[l] = count;
-    }
+    for (uint32_t l = 0; l < lanes; l++)
+        eligible[l] = 0;
+    if (lanes == POSITION_LANES && !w[0] && !w[1] && !w[2] && !w[3])
+        unweighted_keys(p->reserve, bids, n, keys, eligible);
+    else
+        any_keys(p, lanes, bids, w, n, keys, eligible);
     if (cap > POSITION_LANE_CAP) {
         for (uint32_t l = 0; l < lanes; l++)
             ranked[l] = position_rank_weighted(p, bids[l], w[l], ids[l], n, order[l]);
