@@ -194,7 +194,8 @@ static agora_status snapshot(run *r, uint64_t t, agora_error *err)
     const agent_state *a = &r->pop.state;
     agora_status st = AGORA_OK;
     for (int f = 0; f < FIELD_COUNT && st == AGORA_OK; f++)
-        st = output_write_field(r->out, (agent_field)f, index, a->first_id, a->n,
+        if (r->s->output.fields & FIELD_BIT(f))
+            st = output_write_field(r->out, (agent_field)f, index, a->first_id, a->n,
                                 field_data(r, (agent_field)f, t), err);
     if (st == AGORA_OK)
         st = output_write_snapshot_round(r->out, index, t, err);

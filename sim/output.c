@@ -8,20 +8,20 @@
 #include "run_file.h"
 
 static const struct {
-    const char *name, *units, *description;
+    const char *units, *description; /* the name is agent_field_names[f] */
 } field_table[FIELD_COUNT] = {
-    [FIELD_VALUE] = {"value", "value units per click", "the agent's private per-click value"},
-    [FIELD_BID] = {"bid", "value units per click",
+    [FIELD_VALUE] = {"value units per click", "the agent's private per-click value"},
+    [FIELD_BID] = {"value units per click",
                    "the per-click bid the agent would place next round (0 once its budget is spent)"},
-    [FIELD_SPEND] = {"spend", "value units", "total charged to the agent so far"},
-    [FIELD_UTILITY] = {"utility", "value units", "value * clicks - spend: what the agent gained so far"},
-    [FIELD_BUDGET_LEFT] = {"budget_left", "value units",
+    [FIELD_SPEND] = {"value units", "total charged to the agent so far"},
+    [FIELD_UTILITY] = {"value units", "value * clicks - spend: what the agent gained so far"},
+    [FIELD_BUDGET_LEFT] = {"value units",
                            "remaining budget (+inf for agents without a budget)"},
-    [FIELD_CLICKS] = {"clicks", "clicks", "clicks received so far"},
-    [FIELD_MULTIPLIER] = {"multiplier", "1",
+    [FIELD_CLICKS] = {"clicks", "clicks received so far"},
+    [FIELD_MULTIPLIER] = {"1",
                           "the agent's current bid multiplier (bid / value): expected under a "
                           "learner's distribution, after pacing; bid / value otherwise"},
-    [FIELD_REGRET] = {"regret", "value units",
+    [FIELD_REGRET] = {"value units",
                       "Hedge: best fixed grid bid's counterfactual utility in hindsight minus the "
                       "agent's own, summed over its auctions; 0 for other behaviours"},
 };
@@ -33,6 +33,7 @@ struct output {
     hid_t field[FIELD_COUNT];
     hid_t snapshot_round, group;
     uint64_t agents, rounds, snapshots;
+    uint32_t fields; /* the snapshot's fields (FIELD_BIT) */
     int probes, aigc; /* which optional metrics the run writes (metric_present) */
     double *column; /* one metric's rows, rank 0 */
 };
@@ -68,7 +69,9 @@ static agora_status create_layout(output *o, agora_error *err)
         st = run_file_group(f, "agents", err);
     hsize_t adims[2] = {o->snapshots, o->agents};
     for (int k = 0; k < FIELD_COUNT && o->snapshots > 0 && st == AGORA_OK; k++) {
-        snprintf(path, sizeof path, "agents/%s", field_table[k].name);
+        if (!(o->fields & FIELD_BIT(k)))
+            continue;
+        snprintf(path, sizeof path, "agents/%s", agent_field_names[k]);
         st = run_file_dataset(f, path, H5T_IEEE_F64LE, 2, adims, field_table[k].units,
                               field_table[k].description, &o->field[k], err);
     }
@@ -93,6 +96,7 @@ static agora_status output_new(output **out, const scenario *s, MPI_Comm comm, a
     o->probes = s->probes.auctions > 0;
     o->aigc = s->mechanism.aigc;
     o->snapshots = s->output.snapshot_every ? s->rounds / s->output.snapshot_every : 0;
+    o->fields = s->output.fields;
     if (rank == 0) {
         o->column = malloc(OUTPUT_METRIC_BATCH * sizeof(double));
         if (!o->column)
@@ -130,7 +134,9 @@ agora_status output_reopen(output **out, const scenario *s, MPI_Comm comm, agora
     if (st == AGORA_OK)
         st = run_file_open_dataset(o->f, "population/group", &o->group, err);
     for (int k = 0; k < FIELD_COUNT && o->snapshots > 0 && st == AGORA_OK; k++) {
-        snprintf(path, sizeof path, "agents/%s", field_table[k].name);
+        if (!(o->fields & FIELD_BIT(k)))
+            continue;
+        snprintf(path, sizeof path, "agents/%s", agent_field_names[k]);
         st = run_file_open_dataset(o->f, path, &o->field[k], err);
     }
     if (st == AGORA_OK && o->snapshots > 0)

@@ -11,6 +11,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "agent_fields.h"
 #include "metrics.h"
 #include "population.h"
 #include "scenario.h"
@@ -21,18 +22,6 @@
 
 typedef struct output output;
 
-/* The per-agent fields of a snapshot, /agents/<name>. */
-typedef enum {
-    FIELD_VALUE,
-    FIELD_BID,
-    FIELD_SPEND,
-    FIELD_UTILITY,
-    FIELD_BUDGET_LEFT,
-    FIELD_CLICKS,
-    FIELD_MULTIPLIER,
-    FIELD_REGRET,
-    FIELD_COUNT
-} agent_field;
 
 /* Creates the temporary file with every group and dataset and the start-up
  * attributes. Collective. `scenario_text` is the resolved YAML. */

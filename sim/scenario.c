@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "agent_fields.h"
 #include "aigc.h"
 #include "behaviour.h"
 #include "position.h"
@@ -811,13 +812,68 @@ static agora_status read_checkpoint_keys(loader *L, const yt_node *every, const 
                           : st;
 }
 
+/* output.fields left out ("auto"): the fields that can tell this scenario's
+ * agents apart. One that would hold the same number for everyone is left out:
+ * bid and multiplier when every agent bids its value (truthful, no budget, no
+ * pacing), budget_left (+inf) without budgets, regret (0) without learners
+ * that keep it. */
+static uint32_t default_fields(const scenario *s)
+{
+    uint32_t f = FIELD_BIT(FIELD_VALUE) | FIELD_BIT(FIELD_SPEND) | FIELD_BIT(FIELD_UTILITY) |
+                 FIELD_BIT(FIELD_CLICKS);
+    int bids_value = !s->population.has_budget;
+    for (size_t i = 0; i < s->n_groups; i++) {
+        const behaviour *b = behaviour_find(s->groups[i].behaviour);
+        bids_value &= strcmp(s->groups[i].behaviour, "truthful") == 0 &&
+                      s->groups[i].pacing == PACING_NONE;
+        if (b && b->regret)
+            f |= FIELD_BIT(FIELD_REGRET);
+    }
+    if (!bids_value)
+        f |= FIELD_BIT(FIELD_BID) | FIELD_BIT(FIELD_MULTIPLIER);
+    if (s->population.has_budget)
+        f |= FIELD_BIT(FIELD_BUDGET_LEFT);
+    return f;
+}
+
+/* output.fields: auto, all, or a list of field names. */
+static agora_status read_fields(loader *L, const yt_node *n)
+{
+    scenario *s = L->s;
+    static const char *const words[] = {"auto", "all", NULL};
+    size_t which = 0;
+    if (!n || n->kind == YT_SCALAR) {
+        agora_status st = n ? read_choice(L, n, "output.fields", "field set (or give a list)",
+                                          words, &which)
+                            : AGORA_OK;
+        s->output.fields = which ? FIELDS_ALL : default_fields(s);
+        return st;
+    }
+    if (n->kind != YT_SEQ || n->n_items == 0)
+        return fail_at(L, n, "output.fields",
+                       "expected a non-empty list of agent fields, auto or all");
+    s->output.fields = 0;
+    for (size_t i = 0; i < n->n_items; i++) {
+        agora_status st = read_choice(L, n->items[i], "output.fields", "agent field",
+                                      agent_field_names, &which);
+        if (st != AGORA_OK)
+            return st;
+        if (s->output.fields & FIELD_BIT(which))
+            return fail_at(L, n->items[i], "output.fields", "lists %s twice",
+                           agent_field_names[which]);
+        s->output.fields |= FIELD_BIT(which);
+    }
+    return AGORA_OK;
+}
+
 static agora_status read_output(loader *L, const yt_node *o)
 {
     static const char *const keys[] = {"path",       "snapshot_every",   "compress",
-                                       "checkpoint", "checkpoint_every", NULL};
+                                       "checkpoint", "checkpoint_every", "fields", NULL};
     scenario *s = L->s;
     agora_status st = AGORA_OK;
-    const yt_node *path = NULL, *every = NULL, *compress = NULL, *ckpt = NULL, *ckpt_every = NULL;
+    const yt_node *path = NULL, *every = NULL, *compress = NULL, *ckpt = NULL, *ckpt_every = NULL,
+                  *fields = NULL;
     if (o) {
         if ((st = expect_map(L, o, "output")) || (st = check_keys(L, o, "output", keys, NULL)))
             return st;
@@ -826,6 +882,7 @@ static agora_status read_output(loader *L, const yt_node *o)
         compress = take_optional(L, o, "compress", "output.compress", &st);
         ckpt = take_optional(L, o, "checkpoint", "output.checkpoint", &st);
         ckpt_every = take_optional(L, o, "checkpoint_every", "output.checkpoint_every", &st);
+        fields = take_optional(L, o, "fields", "output.fields", &st);
     }
     s->output.snapshot_every = s->rounds;
     if (!path)
@@ -839,6 +896,11 @@ static agora_status read_output(loader *L, const yt_node *o)
                         &s->output.snapshot_every);
     if (st == AGORA_OK && compress)
         st = read_compress(L, compress);
+    if (st == AGORA_OK && fields && s->family)
+        st = fail_at(L, fields, "output.fields",
+                     "only position markets snapshot agent fields (family: %s)", s->family->name);
+    if (st == AGORA_OK && !s->family)
+        st = read_fields(L, fields);
     return st == AGORA_OK ? read_checkpoint_keys(L, ckpt_every, ckpt) : st;
 }
 

@@ -118,6 +118,7 @@ typedef struct {
     struct {
         char path[SCENARIO_PATH_MAX];
         uint64_t snapshot_every; /* 0: no agent snapshots */
+        uint32_t fields;         /* position markets: the snapshot's agent fields (FIELD_BIT) */
         int compress;            /* gzip level 0..9 */
         char checkpoint[SCENARIO_PATH_MAX]; /* checkpoint file */
         uint64_t checkpoint_every;          /* rounds; 0: only when signalled */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_fields.h"
 #include "scenario.h"
 #include "scenario_family.h"
 #include "scenario_text.h"
@@ -256,6 +257,16 @@ char *scenario_to_yaml(const scenario *s)
     put(&t, "output:\n  path: ");
     put_quoted(&t, s->output.path);
     put(&t, "\n  snapshot_every: %llu\n", (unsigned long long)s->output.snapshot_every);
+    if (!s->family) {
+        const char *sep = "";
+        put(&t, "  fields: [");
+        for (int f = 0; f < FIELD_COUNT; f++)
+            if (s->output.fields & FIELD_BIT(f)) {
+                put(&t, "%s%s", sep, agent_field_names[f]);
+                sep = ", ";
+            }
+        put(&t, "]\n");
+    }
     put(&t, "  compress: %d\n", s->output.compress);
     put(&t, "  checkpoint: ");
     put_quoted(&t, s->output.checkpoint);

@@ -67,7 +67,8 @@ def unbudgeted_file(agora, tmp_path_factory):
     """A run without budgets: budget_left is +inf for every agent."""
     d = tmp_path_factory.mktemp("unbudgeted")
     return run_agora(agora, d / "nobudget.h5", "--set", "population.budget=",
-                     "--set", "rounds=20", "--set", "output.snapshot_every=10")
+                     "--set", "rounds=20", "--set", "output.snapshot_every=10",
+                     "--set", "output.fields=all")
 
 
 @pytest.fixture

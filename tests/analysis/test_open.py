@@ -32,7 +32,8 @@ def test_run_exposes_attrs_scenario_and_metrics(gsp_file):
         assert run.units("revenue") == "value units"
         assert run.units("agents/value") == "value units per click"
         np.testing.assert_array_equal(run.snapshot_rounds, [49, 99, 149, 199])
-        assert run.agent_fields == ["bid", "budget_left", "clicks", "multiplier", "regret", "spend",
+        # The default snapshot of this market (budgets, no Hedge learner) leaves out regret.
+        assert run.agent_fields == ["bid", "budget_left", "clicks", "multiplier", "spend",
                                     "utility", "value"]
 
 

@@ -158,6 +158,20 @@ def test_output_is_self_describing(run_scenario):
     f.visititems(visit)
     for name in ("welfare", "revenue", "clicks", "auctions", "mean_cpc"):
         assert f["metrics"][name].shape == (3,)
-    for field in ("value", "bid", "spend", "utility", "budget_left", "clicks"):
+    # Truthful bidders without budgets: the default snapshot leaves out the
+    # fields that are the same for everyone (bid = value, multiplier 1,
+    # budget_left +inf, regret 0) and says so in the resolved scenario.
+    assert sorted(f["agents"]) == ["clicks", "round", "spend", "utility", "value"]
+    for field in ("value", "spend", "utility", "clicks"):
         assert f["agents"][field].shape == (3, 3)
+    assert "fields: [value, spend, utility, clicks]" in f.attrs["scenario"]
+
+
+def test_all_fields_on_request(run_scenario):
+    f = run_scenario(example("gsp", rounds=3), "--set", "output.fields=all")
+    assert sorted(f["agents"]) == ["bid", "budget_left", "clicks", "multiplier", "regret",
+                                   "round", "spend", "utility", "value"]
     assert np.isinf(f["agents"]["budget_left"][0]).all()
+    np.testing.assert_array_equal(f["agents"]["bid"][0], f["agents"]["value"][0])
+    np.testing.assert_array_equal(f["agents"]["multiplier"][0], 1)
+    np.testing.assert_array_equal(f["agents"]["regret"][0], 0)

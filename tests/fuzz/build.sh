@@ -22,7 +22,7 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;ret
 fi
 rm -f "$out/.probe"
 
-sources=(sim/yaml_tree.c sim/scenario_read.c sim/scenario.c sim/scenario_family.c
+sources=(sim/yaml_tree.c sim/scenario_read.c sim/scenario.c sim/scenario_family.c sim/agent_fields.c
          sim/scenario_emit.c sim/status.c sim/rng.c sim/sampling.c
          sim/scenario_facility.c sim/scenario_cloud.c sim/scenario_commons.c
          mechanisms/position/*.c mechanisms/aigc/*.c mechanisms/facility/*.c
