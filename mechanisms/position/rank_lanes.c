@@ -21,6 +21,7 @@
  * sse2 or avx2 in the environment forces one (tests compare them). */
 #include "position.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,32 +138,39 @@ const char *position_simd_path(void)
 
 size_t position_lanes_scratch(uint32_t n, uint32_t slots)
 {
-    return ((size_t)n + slots + 1u) * POSITION_LANES;
+    (void)slots; /* the top list is padded to POSITION_LANE_CAP whatever the slots */
+    return ((size_t)n + POSITION_LANE_CAP) * POSITION_LANES;
 }
 
-/* Step 2 for one lane. Returns the number ranked, or UINT32_MAX when scores tie
+/* Step 2 for one lane. top holds `width` (a power of two >= cap) scores per
+ * lane, -inf past cap. Returns the number ranked, or UINT32_MAX when scores tie
  * among the winners or at the threshold (the caller then uses the reference). */
 static uint32_t place_lane(const double *keys, uint32_t n, const double *top, uint32_t cap,
-                           uint32_t lane, uint32_t *order)
+                           uint32_t width, uint32_t lane, uint32_t *order)
 {
+    /* With fewer eligible than places the threshold is -inf; eligible scores
+     * are >= 0, so -DBL_MAX keeps them and still drops the ineligible. */
     double threshold = top[(cap - 1u) * POSITION_LANES + lane];
+    if (threshold < -DBL_MAX)
+        threshold = -DBL_MAX;
     uint32_t winner[POSITION_LANE_CAP + 1u], count = 0;
     for (uint32_t i = 0; i < n; i++) {
-        double k = keys[i * POSITION_LANES + lane];
         /* Branch-free compaction; past cap entries land in the spare last one. */
         winner[count < cap ? count : cap] = i;
-        count += (k >= threshold) & (k > -INFINITY);
+        count += keys[i * POSITION_LANES + lane] >= threshold;
     }
     if (count > cap)
         return UINT32_MAX; /* ties at the threshold */
     for (uint32_t p = 0; p + 1u < count; p++)
         if (top[p * POSITION_LANES + lane] == top[(p + 1u) * POSITION_LANES + lane])
             return UINT32_MAX;
+    /* A winner's place is the number of top scores above its own: a
+     * branch-free binary search of the descending list. */
     for (uint32_t q = 0; q < count; q++) {
         double k = keys[winner[q] * POSITION_LANES + lane];
         uint32_t place = 0;
-        for (uint32_t p = 0; p < count; p++)
-            place += top[p * POSITION_LANES + lane] > k;
+        for (uint32_t step = width / 2u; step > 0; step /= 2u)
+            place += top[(place + step - 1u) * POSITION_LANES + lane] > k ? step : 0u;
         order[place] = winner[q];
     }
     return count;
@@ -231,13 +239,16 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
             ranked[l] = position_rank_weighted(p, bids[l], w[l], ids[l], n, order[l]);
         return;
     }
-    for (uint32_t q = 0; q < cap * POSITION_LANES; q++)
+    uint32_t width = 1;
+    while (width < cap)
+        width *= 2u;
+    for (uint32_t q = 0; q < width * POSITION_LANES; q++)
         top[q] = -INFINITY;
     if (!chosen)
         position_simd_path();
     chosen(keys, n, cap, top);
     for (uint32_t l = 0; l < lanes; l++) {
-        ranked[l] = place_lane(keys, n, top, cap, l, order[l]);
+        ranked[l] = place_lane(keys, n, top, cap, width, l, order[l]);
         if (ranked[l] == UINT32_MAX)
             ranked[l] = position_rank_weighted(p, bids[l], w[l], ids[l], n, order[l]);
     }
