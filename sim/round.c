@@ -167,16 +167,16 @@ static agora_status reserve_recv(market *m, size_t n, agora_error *err)
 }
 
 /* The owner rank of agent `id`: the floating-point estimate is off by at most
- * one, and the table of block starts settles it without a division. */
+ * one, and the table of block starts settles it without a division. Written
+ * without branches: with two ranks the owner of a random id is a coin flip,
+ * which a branch would mispredict every other time. agent_lo has ranks + 1
+ * entries, the last being the agent count, above every id. */
 static inline int owner_of(const market *m, uint32_t id)
 {
     int r = (int)((double)id * m->owner_scale);
-    if (r >= m->ranks)
-        r = m->ranks - 1;
-    while (r > 0 && m->agent_lo[r] > id)
-        r--;
-    while (r + 1 < m->ranks && m->agent_lo[r + 1] <= id)
-        r++;
+    r = r < m->ranks ? r : m->ranks - 1;
+    r -= m->agent_lo[r] > id;
+    r += m->agent_lo[r + 1] <= id;
     return r;
 }
 
