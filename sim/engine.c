@@ -50,13 +50,15 @@ static agora_status check_rank_count(const run *r, agora_error *err)
 }
 
 /* Derived snapshot fields (bid, utility, multiplier, ...) are computed and written
- * SNAPSHOT_PIECE agents at a time, so their scratch is 8 MiB instead of 8 bytes
- * per agent (763 MiB at 1e8 agents). Every rank makes as many collective writes
- * as the largest block needs, empty ones past its own end. Compressed output
- * keeps one write per field: a deflated chunk split between two writes would be
- * read back, inflated and deflated again. AGORA_SNAPSHOT_PIECE (agents, > 0)
- * overrides the size so that tests can split small populations. */
-#define SNAPSHOT_PIECE ((size_t)1 << 20)
+ * SNAPSHOT_PIECE agents at a time, so their scratch is 1 MiB instead of 8 bytes
+ * per agent (763 MiB at 1e8 agents). 2^17 is the datasets' chunk length
+ * (sim/run_file.c); on 1e7 agents it wrote as fast as 2^16 and faster than 2^20
+ * (BENCHMARKS.md, "Memory per agent"). Every rank makes as many collective
+ * writes as the largest block needs, empty ones past its own end. Compressed
+ * output keeps one write per field: a deflated chunk split between two writes
+ * would be read back, inflated and deflated again. AGORA_SNAPSHOT_PIECE
+ * (agents, > 0) overrides the size so that tests can split small populations. */
+#define SNAPSHOT_PIECE ((size_t)1 << 17)
 
 static void plan_pieces(run *r)
 {
