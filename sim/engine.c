@@ -31,7 +31,9 @@ typedef struct {
     uint64_t n_rows;
     uint64_t digest;    /* state digest over all ranks after the last round */
     int checkpoints;    /* written by this process */
-    double *scratch;    /* one derived snapshot field of the local agents */
+    double *scratch;    /* one piece of a derived snapshot field */
+    size_t piece;       /* agents per piece: the scratch's length */
+    uint64_t pieces;    /* collective writes per derived field, the same on every rank */
     run_summary *summary;
     phase_clock clock;
 } run;
@@ -47,6 +49,29 @@ static agora_status check_rank_count(const run *r, agora_error *err)
     return AGORA_OK;
 }
 
+/* Derived snapshot fields (bid, utility, multiplier, ...) are computed and written
+ * SNAPSHOT_PIECE agents at a time, so their scratch is 1 MiB instead of 8 bytes
+ * per agent (763 MiB at 1e8 agents). 2^17 is the datasets' chunk length
+ * (sim/run_file.c); on 1e7 agents it wrote as fast as 2^16 and faster than 2^20
+ * (BENCHMARKS.md, "Memory per agent"). Every rank makes as many collective
+ * writes as the largest block needs, empty ones past its own end. Compressed
+ * output keeps one write per field: a deflated chunk split between two writes
+ * would be read back, inflated and deflated again. AGORA_SNAPSHOT_PIECE
+ * (agents, > 0) overrides the size so that tests can split small populations. */
+#define SNAPSHOT_PIECE ((size_t)1 << 17)
+
+static void plan_pieces(run *r)
+{
+    uint64_t agents = r->s->population.agents, ranks = (uint64_t)r->ranks;
+    uint64_t largest = (agents + ranks - 1) / ranks;
+    const char *env = getenv("AGORA_SNAPSHOT_PIECE");
+    uint64_t piece = env && strtoull(env, NULL, 10) > 0 ? strtoull(env, NULL, 10) : SNAPSHOT_PIECE;
+    if (r->s->output.compress > 0 || piece > largest)
+        piece = largest;
+    r->piece = (size_t)piece;
+    r->pieces = (largest + piece - 1) / piece;
+}
+
 /* The population, from the scenario's streams, then, when resuming, its
  * mutable state from the checkpoint. */
 static agora_status build_population(run *r, agora_error *err)
@@ -56,10 +81,11 @@ static agora_status build_population(run *r, agora_error *err)
     uint64_t hi = block_lo(s->population.agents, r->ranks, r->rank + 1);
     agora_status st = population_init(&r->pop, s, lo, hi - lo, err);
     if (st == AGORA_OK) {
-        r->scratch = malloc((hi - lo ? hi - lo : 1) * sizeof *r->scratch);
+        plan_pieces(r);
+        r->scratch = r->s->output.snapshot_every ? malloc(r->piece * sizeof *r->scratch) : NULL;
         r->rows = malloc(OUTPUT_METRIC_BATCH * METRIC_COUNT * sizeof *r->rows);
         r->digests = malloc(OUTPUT_METRIC_BATCH * sizeof *r->digests);
-        if (!r->scratch || !r->rows || !r->digests)
+        if ((s->output.snapshot_every && !r->scratch) || !r->rows || !r->digests)
             st = agora_fail(err, AGORA_EINTERNAL, "out of memory");
     }
     st = agree(st, err, r->comm);
@@ -139,11 +165,10 @@ static agora_status reduce_round(run *r, const fixed_sum local[METRIC_SUMMED], a
 
 #define BID_BLOCK 1024
 
-/* The data of one snapshot field: a state array, or a derived one in scratch. */
-static const double *field_data(run *r, agent_field f, uint64_t t)
+/* A snapshot field the state holds as an array, or NULL for a derived one. The
+ * answer depends on the scenario alone, so every rank writes it the same way. */
+static const double *state_field(const agent_state *a, agent_field f)
 {
-    const agent_state *a = &r->pop.state;
-    double *x = r->scratch;
     switch (f) {
     case FIELD_VALUE:
         return a->value;
@@ -152,37 +177,68 @@ static const double *field_data(run *r, agent_field f, uint64_t t)
     case FIELD_CLICKS:
         return a->clicks;
     case FIELD_BUDGET_LEFT:
-        if (a->budget_left)
-            return a->budget_left;
-        for (size_t i = 0; i < a->n; i++)
+        return a->budget_left;
+    default:
+        return NULL;
+    }
+}
+
+/* x[0..n) = derived field f of local agents [lo, lo + n). */
+static void derive_field(run *r, agent_field f, uint64_t t, size_t lo, size_t n, double *x)
+{
+    const agent_state *a = &r->pop.state;
+    switch (f) {
+    case FIELD_BUDGET_LEFT: /* no budgets: unlimited */
+        for (size_t i = 0; i < n; i++)
             x[i] = INFINITY;
-        return x;
+        break;
     case FIELD_BID:
-        /* In blocks through population_bids: one call per block, not per agent. */
-        for (size_t lo = 0; lo < a->n; lo += BID_BLOCK) {
+        /* Through population_bids: one call per block, not per agent. */
+        for (size_t b = 0; b < n; b += BID_BLOCK) {
             uint32_t index[BID_BLOCK];
-            size_t n = a->n - lo < BID_BLOCK ? a->n - lo : BID_BLOCK;
-            for (size_t j = 0; j < n; j++)
-                index[j] = (uint32_t)(lo + j);
-            population_bids(&r->pop, index, n, t + 1, x + lo);
+            size_t m = n - b < BID_BLOCK ? n - b : BID_BLOCK;
+            for (size_t j = 0; j < m; j++)
+                index[j] = (uint32_t)(lo + b + j);
+            population_bids(&r->pop, index, m, t + 1, x + b);
         }
-        return x;
+        break;
     case FIELD_UTILITY:
-        for (size_t i = 0; i < a->n; i++)
-            x[i] = a->value[i] * a->clicks[i] - a->spend[i];
-        return x;
+        for (size_t i = 0; i < n; i++)
+            x[i] = a->value[lo + i] * a->clicks[lo + i] - a->spend[lo + i];
+        break;
     case FIELD_MULTIPLIER:
-        for (size_t i = 0; i < a->n; i++)
-            x[i] = population_multiplier(&r->pop, i, t + 1);
-        return x;
+        for (size_t i = 0; i < n; i++)
+            x[i] = population_multiplier(&r->pop, lo + i, t + 1);
+        break;
     case FIELD_REGRET:
-        for (size_t i = 0; i < a->n; i++)
-            x[i] = population_regret(&r->pop, i);
-        return x;
-    case FIELD_COUNT:
+        for (size_t i = 0; i < n; i++)
+            x[i] = population_regret(&r->pop, lo + i);
+        break;
+    default:
         break;
     }
-    return NULL;
+}
+
+/* Field f of snapshot `index`: a state array in one collective write, a derived
+ * field in r->pieces of them (see plan_pieces). */
+static agora_status write_field(run *r, agent_field f, uint64_t index, uint64_t t,
+                                agora_error *err)
+{
+    const agent_state *a = &r->pop.state;
+    const double *data = state_field(a, f);
+    if (data)
+        return output_write_field(r->out, f, index, a->first_id, a->n, data, err);
+    agora_status st = AGORA_OK;
+    for (uint64_t k = 0; k < r->pieces && st == AGORA_OK; k++) {
+        size_t lo = k * r->piece < a->n ? (size_t)(k * r->piece) : a->n;
+        size_t n = a->n - lo < r->piece ? a->n - lo : r->piece;
+        derive_field(r, f, t, lo, n, r->scratch);
+        /* An empty write still takes part in the collective call; its start
+         * stays inside the dataset. */
+        uint64_t first = a->first_id + (n ? lo : 0);
+        st = output_write_field(r->out, f, index, first, n, r->scratch, err);
+    }
+    return st;
 }
 
 static agora_status snapshot(run *r, uint64_t t, agora_error *err)
@@ -191,12 +247,10 @@ static agora_status snapshot(run *r, uint64_t t, agora_error *err)
     if (every == 0 || (t + 1) % every != 0)
         return AGORA_OK;
     uint64_t index = (t + 1) / every - 1;
-    const agent_state *a = &r->pop.state;
     agora_status st = AGORA_OK;
     for (int f = 0; f < FIELD_COUNT && st == AGORA_OK; f++)
         if (r->s->output.fields & FIELD_BIT(f))
-            st = output_write_field(r->out, (agent_field)f, index, a->first_id, a->n,
-                                field_data(r, (agent_field)f, t), err);
+            st = write_field(r, (agent_field)f, index, t, err);
     if (st == AGORA_OK)
         st = output_write_snapshot_round(r->out, index, t, err);
     return agree(st, err, r->comm);

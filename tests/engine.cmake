@@ -14,6 +14,11 @@ add_test(NAME rank_invariance
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
 set_tests_properties(rank_invariance PROPERTIES PROCESSORS 2)
 
+add_test(NAME snapshot_pieces_invariance
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/snapshot_pieces.sh $<TARGET_FILE:agora>
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
+set_tests_properties(snapshot_pieces_invariance PROPERTIES PROCESSORS 2)
+
 add_test(NAME checkpoint
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint.sh $<TARGET_FILE:agora>
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/checkpoint.yaml ${MPIEXEC_EXECUTABLE})
