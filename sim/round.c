@@ -381,11 +381,17 @@ static agora_status send_feedback(market *m, agora_error *err)
 static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     population *pop = m->pop;
+    enum { LEARN_PREFETCH = 4 }; /* learners ahead: each reads its whole state block */
     for (int src = 0; pop->wants_feedback && src < m->ranks; src++) {
         const unsigned char *rec = m->fb_recv + (size_t)m->feedback.recv_displs[src] * m->feedback_size;
         const uint32_t *index = m->recv_index + m->plan.recv_displs[src];
-        for (int w = 0; w < m->feedback.recv_counts[src]; w++, rec += m->feedback_size) {
+        int count = m->feedback.recv_counts[src];
+        for (int w = 0; w < count; w++, rec += m->feedback_size) {
             feedback_header h;
+            if (w + LEARN_PREFETCH < count) { /* overlap the next learners' misses */
+                memcpy(&h, rec + LEARN_PREFETCH * m->feedback_size, sizeof h);
+                population_prefetch(pop, index[h.request], 1);
+            }
             memcpy(&h, rec, sizeof h);
             auction_view v = {(const double *)(rec + sizeof h), h.n_top, h.position, h.bid, t};
             population_observe(pop, index[h.request], t, &v);
@@ -404,9 +410,8 @@ static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
         fixed_add(&sums[METRIC_BUDGETED], (double)a->n);
     }
     population_end_round(pop, t);
-    /* Learners and pacing change many agents a round: hash them all again. */
-    if (pop->learners)
-        m->digest = population_digest(pop);
+    /* Learning and pacing rehashed the agents they changed, as they changed them. */
+    m->digest += population_digest_change(pop);
 }
 
 /* Step 7: owners apply outcomes in canonical order: by source rank, then as
