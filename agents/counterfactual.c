@@ -115,13 +115,104 @@ void cf_utilities(cf_rule rule, const position_params *p, const double *others,
         out[k] = utility(rule, p, others, n_elig, value, bids[k]);
 }
 
+/* The slot bid would take: the eligible others >= bid (the agent loses ties).
+ * Moved from the previous level's slot rather than searched for: grid bids
+ * rise with k, so over the whole grid the pointer moves at most n_elig steps
+ * (the second loop only matters should rounding ever make a bid dip). */
+static uint32_t slot_from(const double *others, uint32_t n_elig, uint32_t s, double bid)
+{
+    while (s > 0 && others[s - 1] < bid)
+        s--;
+    while (s < n_elig && others[s] >= bid)
+        s++;
+    return s;
+}
+
+/* VCG's T_s as vcg_price sums it, from the bottom slot up, extended one term
+ * at a time: the partial sum at s is the very number vcg_price reaches on its
+ * way, so slot s costs one addition once the slots below it are summed. */
+typedef struct {
+    uint32_t from; /* total holds the terms j = from .. slots - 1 */
+    double total;
+} vcg_sums;
+
+static double vcg_price_at(const position_params *p, const double *others, uint32_t n_elig,
+                           uint32_t s, vcg_sums *v)
+{
+    uint32_t slots = p->slots;
+    if (s > v->from) /* above the sums so far: only if a bid dipped; start over */
+        *v = (vcg_sums){slots, 0.0};
+    for (uint32_t j = v->from; j-- > s;) {
+        double below = j + 1u < slots ? p->ctr[j + 1u] : 0.0;
+        v->total += (p->ctr[j] - below) * (j < n_elig ? others[j] : p->reserve);
+    }
+    v->from = s;
+    return p->ctr[s] > 0.0 ? v->total / p->ctr[s] : 0.0;
+}
+
+void cf_grid_utilities(cf_rule rule, const position_params *p, const double *others,
+                       uint32_t n_others, double value, double lo, double hi, uint32_t L,
+                       double *out)
+{
+    uint32_t n_elig = eligible_prefix(p, others, n_others), s = n_elig;
+    uint32_t priced = UINT32_MAX; /* the slot whose utility `at_slot` holds */
+    double at_slot = 0.0;
+    vcg_sums vcg = {p->slots, 0.0};
+    for (uint32_t k = 0; k < L; k++) {
+        double bid = grid_multiplier(lo, hi, L, k) * value;
+        if (!eligible(bid, p->reserve)) {
+            out[k] = 0.0;
+            continue;
+        }
+        s = slot_from(others, n_elig, s, bid);
+        if (s >= p->slots) {
+            out[k] = 0.0;
+            continue;
+        }
+        /* GSP and VCG prices depend on the slot alone: price each slot once.
+         * The expressions are utility()'s, so the numbers are the same bits. */
+        double clicks = p->ctr[s], price;
+        switch (rule) {
+        case CF_GSP: {
+            if (s == priced) {
+                out[k] = at_slot;
+                continue;
+            }
+            double next = s < n_elig ? others[s] : p->reserve;
+            price = next > p->reserve ? next : p->reserve;
+            break;
+        }
+        case CF_VCG:
+            if (s == priced) {
+                out[k] = at_slot;
+                continue;
+            }
+            price = vcg_price_at(p, others, n_elig, s, &vcg);
+            break;
+        case CF_GFP:
+            price = bid;
+            break;
+        default:
+            out[k] = 0.0;
+            continue;
+        }
+        out[k] = at_slot = value * clicks - price * clicks;
+        priced = rule == CF_GFP ? UINT32_MAX : s;
+    }
+}
+
 void cf_grid_add(cf_rule rule, const position_params *p, const double *others,
                  uint32_t n_others, double value, double lo, double hi, uint32_t L,
                  double scale, double *cum)
 {
-    uint32_t n_elig = eligible_prefix(p, others, n_others);
-    for (uint32_t k = 0; k < L; k++) {
-        double bid = grid_multiplier(lo, hi, L, k) * value;
-        cum[k] += scale * utility(rule, p, others, n_elig, value, bid);
+    double u[CF_GRID_MAX];
+    if (L > CF_GRID_MAX) { /* beyond the grid keys' bounds: level by level */
+        for (uint32_t k = 0; k < L; k++)
+            cum[k] += scale * cf_utility(rule, p, others, n_others, value,
+                                         grid_multiplier(lo, hi, L, k) * value);
+        return;
     }
+    cf_grid_utilities(rule, p, others, n_others, value, lo, hi, L, u);
+    for (uint32_t k = 0; k < L; k++)
+        cum[k] += scale * u[k];
 }

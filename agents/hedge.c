@@ -4,11 +4,17 @@
  * mechanism's own pricing), and plays level k with probability proportional to
  * exp(eta * cum_k / (value * ctr_0)).
  *
- * State (levels + 1 doubles): cum[k], the counterfactual utility of level k
- * summed over the auctions taken part in, in value units; then the utility the
- * agent's actual bids would have earned by the same rule. Their difference
- * max_k cum_k - realised is the regret against the best fixed grid bid in
- * hindsight, kept without any history. */
+ * State (2 levels + 2 doubles), in this order:
+ *   total, w[k]  the sampling weights and their sum (agents/hedge_weights.c,
+ *             issue 11): a bid reads these alone, so it needs no exponential,
+ *             and they come first so that it reads the block's first lines;
+ *   realised  the utility the agent's actual bids would have earned by the
+ *             same rule: max_k cum_k - realised is the regret against the best
+ *             fixed grid bid in hindsight, kept without any history;
+ *   cum[k]    the counterfactual utility of level k summed over the auctions
+ *             taken part in, in value units.
+ * The weights are state, not a cache: they are carried forward by products,
+ * so they travel in checkpoints and digests like cum. */
 #include "grid_learner.h"
 
 #define MAX_LEVELS 256
@@ -29,14 +35,25 @@ void behaviour_hedge_resolve(behaviour_params *p, const market_info *m)
 
 uint32_t behaviour_hedge_state_size(const behaviour_params *p)
 {
-    return (uint32_t)p->levels + 1;
+    return 2u * (uint32_t)p->levels + 2u;
 }
+
+/* Where the parts of the state block start; see the header comment. */
+#define TOTAL(L) 0u
+#define WEIGHTS(L) 1u
+#define REALISED(L) ((L) + 1u)
+#define CUM(L) ((L) + 2u)
 
 void behaviour_hedge_init(const behaviour_params *p, double value, double *state)
 {
     (void)value;
-    for (uint32_t k = 0; k <= (uint32_t)p->levels; k++)
-        state[k] = 0.0;
+    uint32_t L = (uint32_t)p->levels;
+    state[TOTAL(L)] = (double)L;
+    for (uint32_t k = 0; k < L; k++) {
+        state[WEIGHTS(L) + k] = 1.0; /* exp(eta * 0): every level alike */
+        state[CUM(L) + k] = 0.0;
+    }
+    state[REALISED(L)] = 0.0;
 }
 
 /* Utilities are scaled by value * ctr_0 so eta means the same for every agent. */
@@ -49,7 +66,7 @@ static double effective_eta(const behaviour_params *p, double value)
 double behaviour_hedge_bid(const behaviour_params *p, double value, const double *state, double u)
 {
     uint32_t L = (uint32_t)p->levels;
-    return grid_bid(p, value, hedge_choose(state, L, effective_eta(p, value), u));
+    return grid_bid(p, value, hedge_weights_choose(state + WEIGHTS(L), L, state[TOTAL(L)], u));
 }
 
 void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, double value,
@@ -60,26 +77,31 @@ void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, do
     double others[GRID_OTHERS_MAX];
     uint32_t n = grid_others(v, m, others);
     cf_rule rule = grid_rule(m);
-    cf_grid_add(rule, m->auction, others, n, value, p->low, p->high, L, 1.0, state);
-    state[L] += cf_utility(rule, m->auction, others, n, value, v->bid);
+    double utility[MAX_LEVELS];
+    cf_grid_utilities(rule, m->auction, others, n, value, p->low, p->high, L, utility);
+    state[TOTAL(L)] = hedge_weights_update(state + CUM(L), state + WEIGHTS(L), L,
+                                           effective_eta(p, value), utility);
+    state[REALISED(L)] += cf_utility(rule, m->auction, others, n, value, v->bid);
 }
 
 /* The expected multiplier under the current distribution. */
 double behaviour_hedge_multiplier(const behaviour_params *p, double value, const double *state)
 {
     uint32_t L = (uint32_t)p->levels;
-    double prob[MAX_LEVELS], mean = 0.0;
-    hedge_probabilities(state, L, effective_eta(p, value), prob);
+    (void)value;
+    const double *w = state + WEIGHTS(L);
+    double mean = 0.0;
     for (uint32_t k = 0; k < L; k++)
-        mean += prob[k] * grid_multiplier(p->low, p->high, L, k);
-    return mean;
+        mean += w[k] * grid_multiplier(p->low, p->high, L, k);
+    return mean / state[TOTAL(L)];
 }
 
 double behaviour_hedge_regret(const behaviour_params *p, const double *state)
 {
     uint32_t L = (uint32_t)p->levels;
-    double best = state[0];
+    const double *cum = state + CUM(L);
+    double best = cum[0];
     for (uint32_t k = 1; k < L; k++)
-        best = state[k] > best ? state[k] : best;
-    return best - state[L];
+        best = cum[k] > best ? cum[k] : best;
+    return best - state[REALISED(L)];
 }

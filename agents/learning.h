@@ -4,6 +4,7 @@
  * u in [0, 1), taken from a keyed stream so that runs stay reproducible).
  *
  * Files and sources:
+ *   hedge_weights.c   Hedge with its weights kept between rounds
  *   learning.c        bid grid; Hedge (Freund & Schapire 1997); EXP3 (Auer,
  *                     Cesa-Bianchi, Freund & Schapire 2002); UCB1 (Auer,
  *                     Cesa-Bianchi & Fischer 2002); epsilon-greedy (Sutton &
@@ -40,7 +41,9 @@
  *
  * ---- Per-agent state (L = 32) ------------------------------------------------
  *   Hedge            double cum[L]                         256 bytes
- *                    (+ 8 for the realised utility the caller keeps for regret)
+ *                    (+ 8 for the realised utility the caller keeps for regret;
+ *                    the engine's Hedge also keeps double w[L] and their total,
+ *                    + 264 bytes, so that a draw needs no exponential)
  *   EXP3             double est[L]                         256 bytes
  *   UCB1             uint32_t counts[L] + double means[L]  384 bytes
  *   epsilon-greedy   same as UCB1                          384 bytes
@@ -89,6 +92,30 @@ uint32_t hedge_choose(const double *cum, uint32_t L, double eta, double u);
 
 /* cum[k] += utility[k]: the round's (scaled) counterfactual utilities. */
 void hedge_update(double *cum, uint32_t L, const double *utility);
+
+/* ---- Hedge with kept weights (hedge_weights.c) ---------------------------- */
+/* The engine's Hedge keeps w[k] proportional to exp(eta * cum[k]) and their
+ * total between rounds, carried forward by products (issue 11): the functions
+ * above recompute every exponential at each call. */
+
+/* w[k] = exp(eta * (cum[k] - max_j cum[j])); returns their sum. */
+double hedge_weights_reset(const double *cum, uint32_t L, double eta, double *w);
+
+/* Inverse CDF over the weights: the smallest k with w[0] + ... + w[k] >
+ * u * total (u on a boundary goes to the level above it; a level of weight 0
+ * is never chosen); the last level of positive weight if rounding leaves the
+ * running sum below u * total. */
+uint32_t hedge_weights_choose(const double *w, uint32_t L, double total, double u);
+
+/* One auction: cum[k] += utility[k], and w[k] *= exp(eta * (utility[k] -
+ * max_j utility[j])), one exponential per run of equal utilities (the best
+ * run's factor is 1 and costs nothing). Returns the new total of w, after
+ * rescaling every weight by a power of two once the total is below 2^-64, or
+ * after recomputing the weights from cum (hedge_weights_reset) when some
+ * weight has underflowed to 0 while its exact value exp(eta * (cum[k] -
+ * max cum)) is above e^-600, or when the total is not a positive number. */
+double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
+                            const double *utility);
 
 /* ---- EXP3: bandit feedback (learning.c) --------------------------------- */
 
@@ -168,6 +195,17 @@ double cf_utility(cf_rule rule, const position_params *p, const double *others,
 void cf_utilities(cf_rule rule, const position_params *p, const double *others,
                   uint32_t n_others, double value, const double *bids, uint32_t L,
                   double *utility);
+
+/* The `levels` key's bound: cf_grid_add's scratch. */
+#define CF_GRID_MAX 256
+
+/* out[k] = cf_utility(..., grid_multiplier(lo, hi, L, k) * value) for k < L,
+ * bit for bit, in O(L + slots): the grid's bids rise with k, so their slots
+ * are found by one walk down the others, and under GSP and VCG each slot is
+ * priced once (the utility is the same for every level landing in it). */
+void cf_grid_utilities(cf_rule rule, const position_params *p, const double *others,
+                       uint32_t n_others, double value, double lo, double hi, uint32_t L,
+                       double *out);
 
 /* cum[k] += scale * cf_utility(..., grid_multiplier(lo, hi, L, k) * value):
  * Hedge's update for one auction straight from the grid, with no scratch

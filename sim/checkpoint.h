@@ -15,7 +15,8 @@
 #include "population.h"
 #include "status.h"
 
-#define CHECKPOINT_LAYOUT_VERSION 1
+/* 2: Hedge keeps its sampling weights; learner state is hashed per agent (issue 11). */
+#define CHECKPOINT_LAYOUT_VERSION 2
 
 /* Collective. `digest` is the population digest over all ranks. */
 agora_status checkpoint_write(const char *path, const scenario *s, const char *scenario_text,

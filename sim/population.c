@@ -187,6 +187,8 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
         p->all_truthful &= strcmp(s->groups[k].behaviour, "truthful") == 0 &&
                            s->groups[k].pacing == PACING_NONE;
     }
+    if (st == AGORA_OK && p->learners && !(p->state_hash = big_alloc(n, sizeof(uint64_t), 1)))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for learner state hashes");
     return st;
 }
 
@@ -199,6 +201,7 @@ void population_free(population *p)
     free(a->clicks);
     free(a->group);
     free(p->spend_prev);
+    free(p->state_hash);
     for (size_t k = 0; p->groups && k < p->n_groups; k++) {
         free(p->groups[k].state);
         free(p->groups[k].pace);
@@ -244,13 +247,50 @@ double population_bid(const population *p, size_t i, uint64_t round)
     return bid;
 }
 
+/* Cache lines of a learner's state block a bid reads, at most: Hedge's weights
+ * and their total lead its block (264 bytes at 32 levels). */
+#define BID_STATE_LINES 5
+#define BIDS_AHEAD 8 /* requests */
+
+void population_prefetch(const population *p, size_t i, int learning)
+{
+    const agent_state *a = &p->state;
+    __builtin_prefetch(&a->value[i], 0);
+    if (a->budget_left)
+        __builtin_prefetch(&a->budget_left[i], 0);
+    if (learning) {
+        __builtin_prefetch(&a->spend[i], 0);
+        __builtin_prefetch(&a->clicks[i], 0);
+        if (p->state_hash)
+            __builtin_prefetch(&p->state_hash[i], 1);
+    }
+    /* With several groups the group byte must be read first: it may miss too. */
+    const agent_group *g = &p->groups[p->n_groups == 1 ? 0 : a->group[i]];
+    if (!g->stride)
+        return;
+    const char *x = (const char *)(g->state + (i - g->lo) * g->stride);
+    size_t bytes = g->stride * sizeof(double), lines = (bytes + 63) / 64 + 1;
+    if (!learning && lines > BID_STATE_LINES)
+        lines = BID_STATE_LINES;
+    for (size_t l = 0; l < lines; l++)
+        __builtin_prefetch(x + 64 * l, 0);
+    if (g->pace)
+        __builtin_prefetch(&g->pace[i - g->lo], 0);
+}
+
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
                      double *out)
 {
     const agent_group *only = p->n_groups == 1 ? &p->groups[0] : NULL;
     if (!only || !only->b->bid_many || only->stride || only->pacing != PACING_NONE) {
-        for (size_t j = 0; j < n; j++)
+        /* Agents with state: ask for a few requests' lines ahead, so that their
+         * misses overlap instead of queueing one agent after another. */
+        int ahead = p->learners;
+        for (size_t j = 0; j < n; j++) {
+            if (ahead && j + BIDS_AHEAD < n)
+                population_prefetch(p, index[j + BIDS_AHEAD], 0);
             out[j] = population_bid(p, index[j], round);
+        }
         return;
     }
     /* One stateless behaviour for everyone: a tight gather the CPU can overlap,
@@ -290,6 +330,11 @@ double population_regret(const population *p, size_t i)
 
 /* ---- learning -------------------------------------------------------------------- */
 
+/* Bracket each change to an agent's learner or pacing state (defined with the
+ * digest below). */
+static uint64_t change_begin(const population *p, size_t i);
+static void change_end(population *p, size_t i, uint64_t before);
+
 void population_observe(population *p, size_t i, uint64_t round, const auction_view *v)
 {
     agent_group *g = &p->groups[p->state.group[i]];
@@ -297,8 +342,10 @@ void population_observe(population *p, size_t i, uint64_t round, const auction_v
         return;
     double u[2];
     round_draws(p, i, round, u);
+    uint64_t before = change_begin(p, i);
     g->b->observe(&g->params, &p->market, p->state.value[i], u[0], v,
                   g->state + (i - g->lo) * g->stride);
+    change_end(p, i, before);
 }
 
 void population_gain(population *p, size_t i, double gain)
@@ -341,13 +388,18 @@ void population_end_round(population *p, uint64_t round)
                 continue;
             double u[2];
             round_draws(p, i, round, u);
+            uint64_t before = change_begin(p, i);
             g->b->round_end(&g->params, &p->market, p->state.value[i], g->gain[j], g->played[j],
                             u[0], g->state + j * g->stride);
+            change_end(p, i, before);
             g->gain[j] = 0.0;
             g->played[j] = 0;
         }
-        for (size_t i = g->lo; g->pace && i < g->hi; i++)
+        for (size_t i = g->lo; g->pace && i < g->hi; i++) {
+            uint64_t before = change_begin(p, i);
             pace(p, g, i, p->state.spend[i] - p->spend_prev[i]);
+            change_end(p, i, before);
+        }
     }
     if (p->budgeted)
         memcpy(p->spend_prev, p->state.spend, p->state.n * sizeof(double));
@@ -405,6 +457,29 @@ static uint64_t bits_of(double x)
     return b;
 }
 
+/* The learner and pacing state of local agent i folded to 64 bits: four
+ * independent xor-multiply lanes, so the CPU overlaps them (a Hedge agent
+ * has 66 doubles; one mix64 chain over them cost more than its update), then
+ * mix64 over the lanes. Multiplying by an odd constant is a bijection, so
+ * changing any one double always changes its lane. */
+static uint64_t learner_hash(const population *p, size_t i)
+{
+    const uint64_t odd = 0x9e3779b97f4a7c15ULL;
+    const agent_group *g = &p->groups[p->state.group[i]];
+    size_t j = i - g->lo;
+    const double *x = g->state ? g->state + j * g->stride : NULL;
+    uint64_t lane[4] = {1, 2, 3, 4};
+    uint32_t k = 0;
+    for (; k + 4u <= g->stride; k += 4u)
+        for (int l = 0; l < 4; l++)
+            lane[l] = (lane[l] ^ bits_of(x[k + (uint32_t)l])) * odd;
+    for (; k < g->stride; k++)
+        lane[k % 4u] = (lane[k % 4u] ^ bits_of(x[k])) * odd;
+    if (g->pace)
+        lane[0] = (lane[0] ^ bits_of(g->pace[j])) * odd;
+    return mix64(lane[0] ^ mix64(lane[1] ^ mix64(lane[2] ^ mix64(lane[3] ^ g->stride))));
+}
+
 uint64_t population_agent_hash(const population *p, size_t i)
 {
     const agent_state *a = &p->state;
@@ -413,21 +488,38 @@ uint64_t population_agent_hash(const population *p, size_t i)
     h = mix64(h ^ bits_of(a->clicks[i]));
     if (a->budget_left)
         h = mix64(h ^ bits_of(a->budget_left[i]));
-    if (!p->learners)
-        return h; /* no per-group state: spare the group lookup on the hot path */
-    const agent_group *g = &p->groups[a->group[i]];
-    size_t j = i - g->lo;
-    for (uint32_t k = 0; k < g->stride; k++)
-        h = mix64(h ^ bits_of(g->state[j * g->stride + k]));
-    if (g->pace)
-        h = mix64(h ^ bits_of(g->pace[j]));
-    return h;
+    if (!p->state_hash)
+        return h; /* no learner or pacing state */
+    return mix64(h ^ p->state_hash[i]);
 }
 
-uint64_t population_digest(const population *p)
+uint64_t population_digest(population *p)
 {
     uint64_t d = 0;
+    for (size_t i = 0; p->state_hash && i < p->state.n; i++)
+        p->state_hash[i] = learner_hash(p, i);
     for (size_t i = 0; i < p->state.n; i++)
         d += population_agent_hash(p, i);
+    p->digest_change = 0;
+    return d;
+}
+
+/* Around every change to an agent's learner or pacing state: the digest moves
+ * by the agent's new hash minus its old one (wrapping, like the sum). */
+static uint64_t change_begin(const population *p, size_t i)
+{
+    return population_agent_hash(p, i);
+}
+
+static void change_end(population *p, size_t i, uint64_t before)
+{
+    p->state_hash[i] = learner_hash(p, i);
+    p->digest_change += population_agent_hash(p, i) - before;
+}
+
+uint64_t population_digest_change(population *p)
+{
+    uint64_t d = p->digest_change;
+    p->digest_change = 0;
     return d;
 }

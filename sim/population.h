@@ -35,6 +35,11 @@ typedef struct {
     int budgeted, learners, wants_feedback;
     int bandits;      /* some group learns from its round's gains (round_end) */
     int all_truthful; /* every bid equals the value: multipliers are 1 without dividing */
+    /* With learner or pacing state (else NULL): each agent's such state hashed,
+     * kept current by every function that changes it, so an agent's hash costs
+     * the same few mixes whatever its state size. */
+    uint64_t *state_hash;
+    uint64_t digest_change; /* what those changes did to the digest, not yet taken */
     uint64_t seed, rounds;
     market_info market;
     position_params auction;
@@ -56,6 +61,9 @@ double population_bid(const population *p, size_t i, uint64_t round);
  * round's hot path on the owner side. */
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
                      double *out);
+/* Asks the cache for what bidding (learning: 0) or learning (1) for local agent
+ * i reads, for callers that know which agents come next. */
+void population_prefetch(const population *p, size_t i, int learning);
 /* The agent's bid multiplier for reports: bid / value under its current state. */
 double population_multiplier(const population *p, size_t i, uint64_t round);
 /* Regret against the best fixed grid bid (Hedge); 0 for other behaviours. */
@@ -84,9 +92,17 @@ size_t population_state_blocks(const population *p, const scenario *s, state_blo
 
 /* A 64-bit hash of local agent i's id and mutable state. The digest of a
  * population is the wrapping sum of its agents' hashes: independent of how
- * agents are split over ranks. */
+ * agents are split over ranks. population_agent_hash reads the learner and
+ * pacing part from state_hash; population_digest recomputes that part for
+ * every agent first (after start-up or a checkpoint load), so it is the
+ * from-scratch digest. */
 uint64_t population_agent_hash(const population *p, size_t i);
-uint64_t population_digest(const population *p);
+uint64_t population_digest(population *p);
+/* How the digest changed through population_observe and
+ * population_end_round since the last call (or population_digest); resets it.
+ * Adding it to a digest kept since then gives population_digest's value
+ * without rehashing agents the round did not touch. */
+uint64_t population_digest_change(population *p);
 
 /* One value from a configured distribution, for agent `id`. */
 double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id);

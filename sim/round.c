@@ -464,11 +464,16 @@ static source_block block_from(const market *m, int src)
 static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     population *pop = m->pop;
+    enum { LEARN_PREFETCH = 4 }; /* learners ahead: each reads its whole state block */
     for (int src = 0; pop->wants_feedback && src < m->ranks; src++) {
         source_block b = block_from(m, src);
         const unsigned char *rec = b.feedback;
         for (size_t w = 0; w < b.records; w++, rec += m->feedback_size) {
             feedback_header h;
+            if (w + LEARN_PREFETCH < b.records) { /* overlap the next learners' misses */
+                memcpy(&h, rec + LEARN_PREFETCH * m->feedback_size, sizeof h);
+                population_prefetch(pop, b.index[h.request], 1);
+            }
             memcpy(&h, rec, sizeof h);
             auction_view v = {(const double *)(rec + sizeof h), h.n_top, h.position, h.bid, t};
             population_observe(pop, b.index[h.request], t, &v);
@@ -490,9 +495,8 @@ static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
         fixed_add(&sums[METRIC_BUDGETED], (double)a->n);
     }
     population_end_round(pop, t);
-    /* Learners and pacing change many agents a round: hash them all again. */
-    if (pop->learners)
-        m->digest = population_digest(pop);
+    /* Learning and pacing rehashed the agents they changed, as they changed them. */
+    m->digest += population_digest_change(pop);
 }
 
 /* Step 7: owners apply outcomes in canonical order: by source rank, then as

@@ -745,6 +745,73 @@ START_TEST(test_cf_matches_position_run)
 }
 END_TEST
 
+/* The grid walk (issue 11) prices every level exactly as cf_utility does,
+ * to the bit, for every rule, grids above and below the others, reserves. */
+START_TEST(test_cf_grid_matches_cf_utility)
+{
+    static const cf_rule rules[] = {CF_GSP, CF_VCG, CF_GFP};
+    pcg32 g = rng_stream(12, 407, 0, 0);
+    instance in;
+    double others[MAX_BIDDERS], fast[40];
+    for (int t = 0; t < 20000; t++) {
+        random_instance(&g, &in);
+        uint32_t m = others_of(in.bids, in.n, in.agent, others);
+        position_params p = {in.slots, in.ctr, in.reserve};
+        uint32_t L = 2 + rng_below(&g, 38);
+        double lo = 1.5 * rng_uniform01(&g), hi = lo + 1.5 * rng_uniform01(&g);
+        for (int r = 0; r < 3; r++) {
+            cf_grid_utilities(rules[r], &p, others, m, in.value, lo, hi, L, fast);
+            for (uint32_t k = 0; k < L; k++)
+                EXPECT(fast[k] == cf_utility(rules[r], &p, others, m, in.value,
+                                             grid_multiplier(lo, hi, L, k) * in.value));
+        }
+    }
+    ASSERT_NO_VIOLATIONS();
+}
+END_TEST
+
+/* Kept weights (issue 11) track exp(eta * cum) through many updates: the
+ * normalised weights stay within 1e-9 of hedge_probabilities (rounding drift
+ * only), including through rescaling (large eta: weights shrink fast) and a
+ * level that falls far behind and comes back (revival from cum). */
+START_TEST(test_hedge_weights_track_probabilities)
+{
+    pcg32 g = rng_stream(12, 408, 0, 0);
+    double cum[MAX_L], w[MAX_L], u[MAX_L], p[MAX_L];
+    for (int t = 0; t < 300; t++) {
+        uint32_t L = 2 + rng_below(&g, 30);
+        double eta = t % 3 == 0 ? 40.0 : 2.0 * rng_uniform01(&g);
+        for (uint32_t k = 0; k < L; k++)
+            cum[k] = 0.0;
+        double total = hedge_weights_reset(cum, L, eta, w);
+        EXPECT(total == (double)L);
+        for (int round = 0; round < 400; round++) {
+            /* Piecewise-constant utilities, like a slot structure; level 0
+             * loses for 200 rounds and then wins. */
+            uint32_t cut = rng_below(&g, L);
+            double a = rng_uniform01(&g), b = rng_uniform01(&g);
+            for (uint32_t k = 0; k < L; k++)
+                u[k] = k < cut ? a : b;
+            u[0] = round < 200 ? -1.0 : 2.0;
+            total = hedge_weights_update(cum, w, L, eta, u);
+            hedge_probabilities(cum, L, eta, p);
+            double sum = 0;
+            for (uint32_t k = 0; k < L; k++)
+                sum += w[k];
+            EXPECT(total > 0 && fabs(sum - total) <= 1e-12 * total);
+            for (uint32_t k = 0; k < L; k++)
+                EXPECT(fabs(w[k] / total - p[k]) <= 1e-9);
+            for (int d = 0; d < 4; d++) {
+                double x = rng_uniform01(&g);
+                uint32_t k = hedge_weights_choose(w, L, total, x);
+                EXPECT(k < L && w[k] > 0);
+            }
+        }
+    }
+    ASSERT_NO_VIOLATIONS();
+}
+END_TEST
+
 static Suite *learning_suite(void)
 {
     Suite *s = suite_create("learning");
@@ -772,6 +839,8 @@ static Suite *learning_suite(void)
     tcase_add_test(props, test_hedge_regret_bound);
     tcase_add_test(props, test_bandits_learn);
     tcase_add_test(props, test_cf_matches_position_run);
+    tcase_add_test(props, test_cf_grid_matches_cf_utility);
+    tcase_add_test(props, test_hedge_weights_track_probabilities);
     suite_add_tcase(s, props);
     return s;
 }
