@@ -8,7 +8,8 @@ same size, peak MiB per rank) with the date, the command and `uptime` before
 and after, ready to paste into BENCHMARKS.md.
 
 The population is set by one or more KEY=BASE pairs (--key), all multiplied by
-the factor together: e.g. population.agents for the position and AIGC markets,
+the factor together (KEY=/BASE divides instead: a per-head rate, such as a
+commons effort fraction, that must shrink for the economy to stay the same): e.g. population.agents for the position and AIGC markets,
 population.instances (committees) or population.agents (scale: giant) for
 facility location, requests.per_round (or resources.count) for cloud auctions,
 commons.pools (villages) or commons.harvesters_per_pool (global pool) for
@@ -105,11 +106,13 @@ def main():
     keys = []
     for k in args.key:
         name, _, base = k.partition("=")
-        if not base:
-            ap.error(f"--key {k}: expected KEY=BASE")
-        keys.append((name, number(base)))
-    sizes = [[(n, b) for n, b in keys],
-             [(n, number(repr(b * args.factor))) for n, b in keys]]
+        inverse = base.startswith("/")  # a per-head rate that must shrink as heads grow
+        if not base.lstrip("/"):
+            ap.error(f"--key {k}: expected KEY=BASE or KEY=/BASE")
+        keys.append((name, number(base.lstrip("/")), inverse))
+    sizes = [[(n, b) for n, b, _ in keys],
+             [(n, number(repr(b / args.factor if inv else b * args.factor)))
+              for n, b, inv in keys]]
     cases = [(s, p) for s in range(len(sizes)) for p in args.ranks]
 
     print(f"command: bench/growth.py {' '.join(map(shlex.quote, sys.argv[1:]))}")
