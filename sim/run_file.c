@@ -53,7 +53,12 @@ static agora_status run_file_new(run_file **out, const scenario *s, MPI_Comm com
     /* A fixed name, not a per-process one, so that a resumed run finds it. */
     snprintf(f->tmp_path, sizeof f->tmp_path, "%s.partial", s->output.path);
     f->dxpl = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(f->dxpl, H5FD_MPIO_COLLECTIVE);
+    /* Each rank writes one contiguous block of agents (whole 1 MiB chunks but
+     * for the block edges), which independent I/O hands to the file system
+     * directly; collective buffering would first ship it to aggregator ranks
+     * and measured 2-4x slower snapshot writes at 2 ranks (BENCHMARKS.md).
+     * HDF5 requires collective transfers for compressed datasets. */
+    H5Pset_dxpl_mpio(f->dxpl, f->compress > 0 ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT);
     return AGORA_OK;
 }
 
