@@ -526,6 +526,7 @@ START_TEST(test_emitted_text)
                            "output:\n"
                            "  path: \"test.h5\"\n"
                            "  snapshot_every: 10\n"
+                           "  fields: [value, spend, utility, clicks]\n"
                            "  compress: 0\n"
                      "  checkpoint: \"test.ckpt.h5\"\n"
                      "  checkpoint_every: 0\n");
