@@ -80,7 +80,6 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     m->params.slots = s->mechanism.slots;
     m->params.ctr = s->mechanism.ctr;
     m->params.reserve = s->mechanism.reserve;
-    m->order = NULL; /* set per auction, into lane_order */
 
     agora_status st = exchange_init(&m->plan, comm, err);
     if (st == AGORA_OK)
@@ -267,10 +266,10 @@ static void stage_feedback(market *m, size_t base, uint32_t ranked)
         size_t r = base + j, slot = market_slot(m, r);
         if (!m->send_wants[slot])
             continue;
-        int owner = m->all_local ? 0 : m->owner[r];
+        int owner = market_owner(m, r);
         unsigned char *rec = m->fb_staged + m->fb_count * m->feedback_size;
         feedback_header h = {
-            .request = (uint32_t)(slot - (m->all_local ? 0 : (size_t)m->plan.send_displs[owner])),
+            .request = market_request_in_block(m, r, owner),
             .position = -1,
             .n_top = ranked,
             .bid = m->bids[j],

@@ -108,16 +108,28 @@ static inline size_t market_slot(const market *m, size_t j)
     return m->all_local ? j : m->plan.slot[j];
 }
 
+/* The owner rank of request j, and the request's position in the block sent
+ * to that owner (or kept, when the owner is this rank). */
+static inline int market_owner(const market *m, size_t j)
+{
+    return m->all_local ? 0 : m->owner[j];
+}
+
+static inline uint32_t market_request_in_block(const market *m, size_t j, int owner)
+{
+    return (uint32_t)(market_slot(m, j) -
+                      (m->all_local ? 0 : (size_t)m->plan.send_displs[owner]));
+}
+
 /* Stages the outcome of winning request j for its owner. */
 static inline void market_stage_winner(market *m, size_t j, double clicks, double payment)
 {
-    int owner = m->all_local ? 0 : m->owner[j];
+    int owner = market_owner(m, j);
     m->win_owner[m->staged] = owner;
     m->win_staged[m->staged++] = (win_outcome){
         .clicks = clicks,
         .payment = payment,
-        .request = (uint32_t)(market_slot(m, j) -
-                              (m->all_local ? 0 : (size_t)m->plan.send_displs[owner])),
+        .request = market_request_in_block(m, j, owner),
     };
 }
 
