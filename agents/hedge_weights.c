@@ -28,20 +28,11 @@
 #define RESCALE_EXP 64
 #define REVIVE 600.0
 
-static double top_of(const double *x, uint32_t L)
-{
-    double top = x[0];
-    for (uint32_t k = 1; k < L; k++)
-        if (x[k] > top)
-            top = x[k];
-    return top;
-}
-
 double hedge_weights_reset(const double *cum, uint32_t L, double eta, double *w)
 {
     if (L == 0)
         return 0.0;
-    double top = top_of(cum, L), total = 0.0;
+    double top = learning_max(cum, L), total = 0.0;
     for (uint32_t k = 0; k < L; k++) {
         w[k] = exp(eta * (cum[k] - top));
         total += w[k];
@@ -67,7 +58,7 @@ uint32_t hedge_weights_choose(const double *w, uint32_t L, double total, double 
 /* Whether some level's weight is 0 although its exact weight is not tiny. */
 static int has_revivable(const double *cum, const double *w, uint32_t L, double eta)
 {
-    double top = top_of(cum, L);
+    double top = learning_max(cum, L);
     for (uint32_t k = 0; k < L; k++)
         if (w[k] == 0.0 && eta * (cum[k] - top) > -REVIVE)
             return 1;
@@ -79,7 +70,7 @@ double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
 {
     if (L == 0)
         return 0.0;
-    double best = top_of(utility, L), total = 0.0, factor = 1.0, last = best;
+    double best = learning_max(utility, L), total = 0.0, factor = 1.0, last = best;
     int zeros = 0;
     for (uint32_t k = 0; k < L; k++) {
         cum[k] += utility[k];

@@ -53,7 +53,7 @@ double learning_reward01(double x, double hi)
 
 /* Weights exp(eta * (x_k - max x)) are in (0, 1] for eta >= 0: the largest is
  * exactly 1, so their sum never overflows nor underflows to 0. */
-static double max_of(const double *x, uint32_t L)
+double learning_max(const double *x, uint32_t L)
 {
     double top = x[0];
     for (uint32_t k = 1; k < L; k++)
@@ -100,7 +100,7 @@ void hedge_probabilities(const double *cum, uint32_t L, double eta, double *p)
 {
     if (L == 0)
         return;
-    double top = max_of(cum, L);
+    double top = learning_max(cum, L);
     double sum = weight_sum(cum, L, top, eta);
     for (uint32_t k = 0; k < L; k++)
         p[k] = hedge_p(weight(cum[k], top, eta), sum);
@@ -110,7 +110,7 @@ uint32_t hedge_choose(const double *cum, uint32_t L, double eta, double u)
 {
     if (L == 0)
         return 0;
-    double top = max_of(cum, L);
+    double top = learning_max(cum, L);
     double sum = weight_sum(cum, L, top, eta);
     double cdf = 0.0;
     uint32_t last = 0;
@@ -146,7 +146,7 @@ void exp3_probabilities(const double *est, uint32_t L, double eta, double gamma,
 {
     if (L == 0)
         return;
-    double top = max_of(est, L);
+    double top = learning_max(est, L);
     double sum = weight_sum(est, L, top, eta);
     for (uint32_t k = 0; k < L; k++)
         p[k] = exp3_p(weight(est[k], top, eta), sum, gamma, L);
@@ -156,7 +156,7 @@ double exp3_probability(const double *est, uint32_t L, double eta, double gamma,
 {
     if (k >= L)
         return 0.0;
-    double top = max_of(est, L);
+    double top = learning_max(est, L);
     double sum = weight_sum(est, L, top, eta);
     return exp3_p(weight(est[k], top, eta), sum, gamma, L);
 }
@@ -169,7 +169,7 @@ uint32_t exp3_choose(const double *est, uint32_t L, double eta, double gamma, do
             *prob = 0.0;
         return 0;
     }
-    double top = max_of(est, L);
+    double top = learning_max(est, L);
     double sum = weight_sum(est, L, top, eta);
     double cdf = 0.0, last_p = 0.0;
     uint32_t last = 0;

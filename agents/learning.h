@@ -73,6 +73,8 @@ double learning_scale(double value, double ctr0, uint32_t auctions);
 /* A scaled reward x in [1 - max(1, hi), 1] mapped increasingly onto [0, 1]:
  * clamp(x, 0, 1) when hi <= 1, else clamp((x + hi - 1) / hi, 0, 1). */
 double learning_reward01(double x, double hi);
+/* The largest of x[0..L), L >= 1. */
+double learning_max(const double *x, uint32_t L);
 
 /* ---- Hedge: full information (learning.c) ------------------------------- */
 

@@ -78,14 +78,19 @@ static void assign_slots(exchange_plan *x, const int *owner, size_t n)
         x->slot[j] = (size_t)x->cursor[owner[j]]++;
 }
 
+static void count_owners(exchange_plan *x, const int *owner, size_t n)
+{
+    memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
+    for (size_t j = 0; j < n; j++)
+        x->send_counts[owner[j]]++;
+}
+
 agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, agora_error *err)
 {
     agora_status st = reserve_slots(x, n, err);
     if (st != AGORA_OK)
         return st;
-    memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
-    for (size_t j = 0; j < n; j++)
-        x->send_counts[owner[j]]++;
+    count_owners(x, owner, n);
     x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
     x->local_count = 0;
     assign_slots(x, owner, n);
@@ -98,9 +103,7 @@ agora_status exchange_plan_build_keep_local(exchange_plan *x, const int *owner, 
     agora_status st = reserve_slots(x, n, err);
     if (st != AGORA_OK)
         return st;
-    memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
-    for (size_t j = 0; j < n; j++)
-        x->send_counts[owner[j]]++;
+    count_owners(x, owner, n);
     x->local_count = (size_t)x->send_counts[x->self];
     x->send_counts[x->self] = 0;
     x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
