@@ -278,6 +278,18 @@ void population_prefetch(const population *p, size_t i, int learning)
         __builtin_prefetch(&g->pace[i - g->lo], 0);
 }
 
+void population_prefetch_bids(const population *p, const uint32_t *index, size_t n)
+{
+    const agent_group *only = p->n_groups == 1 ? &p->groups[0] : NULL;
+    if (only && !only->stride && !p->state.budget_left) {
+        for (size_t j = 0; j < n; j++)
+            __builtin_prefetch(&p->state.value[index[j]], 0);
+        return;
+    }
+    for (size_t j = 0; j < n; j++)
+        population_prefetch(p, index[j], 0);
+}
+
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
                      double *out)
 {

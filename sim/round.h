@@ -34,6 +34,7 @@ typedef struct {
     int rank, ranks;
     int all_local; /* one rank: no routing at all, requests are their own slots */
     uint64_t auction_lo, auction_hi; /* this rank's auctions each round */
+    uint64_t request_origin; /* the auction whose requests start the buffers */
     uint32_t bidders;
     const position_mechanism *mechanism;
     position_params params;

@@ -63,24 +63,55 @@ static unsigned log2_pow2(uint32_t size)
  * The table is cleared with one memset at the start of each call. It has
  * Theta(k) slots, so that is O(k), needs no "pre-cleared" contract from the
  * caller, and beats per-slot bookkeeping at K ~ 50 (a 2 KB memset). */
-void sample_distinct(pcg32 *g, uint32_t n, uint32_t k, uint32_t *out, uint32_t *scratch)
+/* Floyd's draws do not depend on the set (a collision only changes what is
+ * kept), so all k are drawn first into out, then this keeps or replaces them. */
+static void keep_distinct(uint32_t n, uint32_t k, uint32_t *out, uint32_t *scratch)
 {
-    if (k == 0)
-        return;
     uint32_t size = sampling_scratch_size(k);
     unsigned bits = log2_pow2(size);
     unsigned shift = 32u - bits;
     uint32_t mask = size - 1u;
     memset(scratch, 0xff, (size_t)size * sizeof *scratch);
-
-    /* Floyd's draws do not depend on the set (a collision only changes what is
-     * kept), so all k are drawn first, in one tight loop, into out. */
     uint32_t first = n - k;
-    for (uint32_t j = 0; j < k; j++)
-        out[j] = rng_below(g, first + j + 1u);
     for (uint32_t j = 0; j < k; j++)
         if (!set_insert(scratch, mask, shift, out[j])) {
             out[j] = first + j;
             set_insert(scratch, mask, shift, out[j]);
         }
+}
+
+void sample_distinct(pcg32 *g, uint32_t n, uint32_t k, uint32_t *out, uint32_t *scratch)
+{
+    if (k == 0)
+        return;
+    uint32_t first = n - k;
+    for (uint32_t j = 0; j < k; j++)
+        out[j] = rng_below(g, first + j + 1u);
+    keep_distinct(n, k, out, scratch);
+}
+
+/* Each PCG step waits for the previous one (a 64-bit multiply and add, ~4
+ * cycles), so one stream leaves most of the core idle; four independent
+ * streams stepped side by side fill it. */
+void sample_distinct4(pcg32 g[4], uint32_t n, uint32_t k, uint32_t *const out[4],
+                      uint32_t *scratch)
+{
+    if (k == 0)
+        return;
+    uint32_t first = n - k;
+    uint32_t *o0 = out[0], *o1 = out[1], *o2 = out[2], *o3 = out[3];
+    pcg32 g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3]; /* in registers, not reloaded per store */
+    for (uint32_t j = 0; j < k; j++) {
+        uint32_t bound = first + j + 1u;
+        o0[j] = rng_below(&g0, bound);
+        o1[j] = rng_below(&g1, bound);
+        o2[j] = rng_below(&g2, bound);
+        o3[j] = rng_below(&g3, bound);
+    }
+    g[0] = g0;
+    g[1] = g1;
+    g[2] = g2;
+    g[3] = g3;
+    for (int l = 0; l < 4; l++)
+        keep_distinct(n, k, out[l], scratch);
 }

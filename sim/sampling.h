@@ -10,6 +10,10 @@
  * Robert Floyd's algorithm: k draws whatever n is. `scratch` must hold
  * sampling_scratch_size(k) uint32 values (a hash set reused across calls). */
 void sample_distinct(pcg32 *g, uint32_t n, uint32_t k, uint32_t *out, uint32_t *scratch);
+/* Four auctions at once: out[l] receives exactly what sample_distinct(&g[l],
+ * ...) would write, several times faster. */
+void sample_distinct4(pcg32 g[4], uint32_t n, uint32_t k, uint32_t *const out[4],
+                      uint32_t *scratch);
 uint32_t sampling_scratch_size(uint32_t k);
 
 #endif

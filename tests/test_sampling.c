@@ -127,6 +127,29 @@ START_TEST(test_deterministic)
 }
 END_TEST
 
+START_TEST(test_four_streams_match_one)
+{
+    /* sample_distinct4 is a faster schedule of the same draws: each lane's
+     * ids and final generator state equal sample_distinct's on that stream.
+     * n = 60 with k = 50 forces many collisions; 1e6 almost none. */
+    static const uint32_t ns[] = {60, 1000, 1000000};
+    for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++)
+        for (uint64_t a = 0; a < 50; a++) {
+            uint32_t lanes[4][50], *rows[4] = {lanes[0], lanes[1], lanes[2], lanes[3]};
+            pcg32 four[4];
+            for (int l = 0; l < 4; l++)
+                four[l] = rng_stream(5, RNG_PARTICIPANTS, 4 * a + (uint64_t)l, c);
+            sample_distinct4(four, ns[c], 50, rows, scratch);
+            for (int l = 0; l < 4; l++) {
+                pcg32 one = rng_stream(5, RNG_PARTICIPANTS, 4 * a + (uint64_t)l, c);
+                sample_distinct(&one, ns[c], 50, out, scratch);
+                ck_assert_mem_eq(lanes[l], out, sizeof lanes[l]);
+                ck_assert_uint_eq(four[l].state, one.state);
+            }
+        }
+}
+END_TEST
+
 START_TEST(test_inclusion_uniform)
 {
     /* Each id is included with probability k/n. */
@@ -176,6 +199,7 @@ static Suite *sampling_suite(void)
     TCase *tc = tcase_create("floyd");
     tcase_set_timeout(tc, 120); /* sanitizer builds */
     tcase_add_test(tc, test_scratch_size);
+    tcase_add_test(tc, test_four_streams_match_one);
     tcase_add_test(tc, test_distinct_in_range);
     tcase_add_test(tc, test_k_equals_n_is_permutation);
     tcase_add_test(tc, test_k_one_and_zero);
