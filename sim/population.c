@@ -451,24 +451,6 @@ size_t population_state_blocks(const population *p, const scenario *s, state_blo
     return n;
 }
 
-/* The splitmix64 finaliser (Steele, Lea, Flood 2014): every input bit reaches
- * every output bit. */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-static uint64_t bits_of(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
 /* The learner and pacing state of local agent i folded to 64 bits: four
  * independent xor-multiply lanes, so the CPU overlaps them (a Hedge agent
  * has 66 doubles; one mix64 chain over them cost more than its update), then
@@ -484,25 +466,12 @@ static uint64_t learner_hash(const population *p, size_t i)
     uint32_t k = 0;
     for (; k + 4u <= g->stride; k += 4u)
         for (int l = 0; l < 4; l++)
-            lane[l] = (lane[l] ^ bits_of(x[k + (uint32_t)l])) * odd;
+            lane[l] = (lane[l] ^ agent_bits_of(x[k + (uint32_t)l])) * odd;
     for (; k < g->stride; k++)
-        lane[k % 4u] = (lane[k % 4u] ^ bits_of(x[k])) * odd;
+        lane[k % 4u] = (lane[k % 4u] ^ agent_bits_of(x[k])) * odd;
     if (g->pace)
-        lane[0] = (lane[0] ^ bits_of(g->pace[j])) * odd;
-    return mix64(lane[0] ^ mix64(lane[1] ^ mix64(lane[2] ^ mix64(lane[3] ^ g->stride))));
-}
-
-uint64_t population_agent_hash(const population *p, size_t i)
-{
-    const agent_state *a = &p->state;
-    uint64_t h = mix64(a->first_id + i);
-    h = mix64(h ^ bits_of(a->spend[i]));
-    h = mix64(h ^ bits_of(a->clicks[i]));
-    if (a->budget_left)
-        h = mix64(h ^ bits_of(a->budget_left[i]));
-    if (!p->state_hash)
-        return h; /* no learner or pacing state */
-    return mix64(h ^ p->state_hash[i]);
+        lane[0] = (lane[0] ^ agent_bits_of(g->pace[j])) * odd;
+    return agent_mix64(lane[0] ^ agent_mix64(lane[1] ^ agent_mix64(lane[2] ^ agent_mix64(lane[3] ^ g->stride))));
 }
 
 uint64_t population_digest(population *p)

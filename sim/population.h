@@ -7,6 +7,8 @@
 #ifndef AGORA_POPULATION_H
 #define AGORA_POPULATION_H
 
+#include <string.h>
+
 #include "behaviour.h"
 #include "rng.h"
 #include "scenario.h"
@@ -99,7 +101,37 @@ size_t population_state_blocks(const population *p, const scenario *s, state_blo
  * pacing part from state_hash; population_digest recomputes that part for
  * every agent first (after start-up or a checkpoint load), so it is the
  * from-scratch digest. */
-uint64_t population_agent_hash(const population *p, size_t i);
+static inline uint64_t agent_mix64(uint64_t x)
+{
+    /* The splitmix64 finaliser (Steele, Lea, Flood 2014): every input bit
+     * reaches every output bit. */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static inline uint64_t agent_bits_of(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+/* Inline: settlement hashes every winner twice, before and after. */
+static inline uint64_t population_agent_hash(const population *p, size_t i)
+{
+    const agent_state *a = &p->state;
+    uint64_t h = agent_mix64(a->first_id + i);
+    h = agent_mix64(h ^ agent_bits_of(a->spend[i]));
+    h = agent_mix64(h ^ agent_bits_of(a->clicks[i]));
+    if (a->budget_left)
+        h = agent_mix64(h ^ agent_bits_of(a->budget_left[i]));
+    if (!p->state_hash)
+        return h; /* no learner or pacing state */
+    return agent_mix64(h ^ p->state_hash[i]);
+}
 uint64_t population_digest(population *p);
 /* How the digest changed through population_observe and
  * population_end_round since the last call (or population_digest); resets it.
