@@ -73,12 +73,11 @@ static agora_status exchange_counts(exchange_plan *x, agora_error *err)
 
 static void assign_slots(exchange_plan *x, const int *owner, size_t n)
 {
-    memcpy(x->cursor, x->send_displs, (size_t)x->ranks * sizeof(int));
     for (size_t j = 0; j < n; j++)
-        x->slot[j] = (size_t)x->cursor[owner[j]]++;
+        x->slot[j] = exchange_take_slot(x, owner[j]);
 }
 
-static void count_owners(exchange_plan *x, const int *owner, size_t n)
+void exchange_count_owners(exchange_plan *x, const int *owner, size_t n)
 {
     memset(x->send_counts, 0, (size_t)x->ranks * sizeof(int));
     for (size_t j = 0; j < n; j++)
@@ -90,26 +89,35 @@ agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, a
     agora_status st = reserve_slots(x, n, err);
     if (st != AGORA_OK)
         return st;
-    count_owners(x, owner, n);
+    exchange_count_owners(x, owner, n);
     x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
     x->local_count = 0;
+    memcpy(x->cursor, x->send_displs, (size_t)x->ranks * sizeof(int));
     assign_slots(x, owner, n);
+    return exchange_counts(x, err);
+}
+
+agora_status exchange_plan_from_counts_keep_local(exchange_plan *x, size_t n, agora_error *err)
+{
+    agora_status st = reserve_slots(x, n, err);
+    if (st != AGORA_OK)
+        return st;
+    x->local_count = (size_t)x->send_counts[x->self];
+    x->send_counts[x->self] = 0;
+    x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
+    x->send_displs[x->self] = (int)x->send_total;
+    memcpy(x->cursor, x->send_displs, (size_t)x->ranks * sizeof(int));
     return exchange_counts(x, err);
 }
 
 agora_status exchange_plan_build_keep_local(exchange_plan *x, const int *owner, size_t n,
                                             agora_error *err)
 {
-    agora_status st = reserve_slots(x, n, err);
-    if (st != AGORA_OK)
-        return st;
-    count_owners(x, owner, n);
-    x->local_count = (size_t)x->send_counts[x->self];
-    x->send_counts[x->self] = 0;
-    x->send_total = prefix_sums(x->send_counts, x->send_displs, x->ranks);
-    x->send_displs[x->self] = (int)x->send_total;
-    assign_slots(x, owner, n);
-    return exchange_counts(x, err);
+    exchange_count_owners(x, owner, n);
+    agora_status st = exchange_plan_from_counts_keep_local(x, n, err);
+    if (st == AGORA_OK)
+        assign_slots(x, owner, n);
+    return st;
 }
 
 agora_status exchange_forward(const exchange_plan *x, const void *send, void *recv,

@@ -26,9 +26,9 @@ typedef struct {
     int *recv_counts, *recv_displs; /* per source, in requests */
     size_t send_total, recv_total;
     size_t local_count; /* exchange_plan_build_keep_local: requests this rank owns */
-    size_t *slot;     /* request j -> its position in the send buffer */
+    uint32_t *slot;   /* request j -> its position in the send buffer */
     size_t capacity;  /* requests that `slot` can hold */
-    int *cursor;      /* scratch */
+    int *cursor;      /* per destination: the next send position to take */
 } exchange_plan;
 
 agora_status exchange_init(exchange_plan *x, MPI_Comm comm, agora_error *err);
@@ -47,6 +47,17 @@ agora_status exchange_plan_build(exchange_plan *x, const int *owner, size_t n, a
  * recv_counts[self] are 0. */
 agora_status exchange_plan_build_keep_local(exchange_plan *x, const int *owner, size_t n,
                                             agora_error *err);
+
+/* The same in steps, for callers that fold them into passes they make anyway:
+ * x->send_counts filled by the caller (or exchange_count_owners), then
+ * exchange_plan_from_counts_keep_local (which reserves x->slot for n requests
+ * but fills nothing), then exchange_take_slot for each request in order. */
+void exchange_count_owners(exchange_plan *x, const int *owner, size_t n);
+agora_status exchange_plan_from_counts_keep_local(exchange_plan *x, size_t n, agora_error *err);
+static inline uint32_t exchange_take_slot(exchange_plan *x, int owner)
+{
+    return (uint32_t)x->cursor[owner]++;
+}
 
 /* Sends send[x->send_total] (packed by slot) out; receives recv[x->recv_total]. */
 agora_status exchange_forward(const exchange_plan *x, const void *send, void *recv,

@@ -33,7 +33,6 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     m->agent_lo = alloc_array((size_t)m->ranks + 1, sizeof *m->agent_lo);
     m->participant = alloc_array(requests, sizeof *m->participant);
     m->owner = alloc_array(requests, sizeof *m->owner);
-    m->local = alloc_array(requests, sizeof *m->local);
     m->send_index = alloc_array(requests, sizeof *m->send_index);
     m->send_bid = alloc_array(requests, sizeof *m->send_bid);
     m->send_wants = alloc_array(requests, sizeof *m->send_wants);
@@ -51,7 +50,7 @@ static agora_status alloc_buffers(market *m, agora_error *err)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
     if (m->s->probes.auctions && !(m->probe_bids = alloc_array(m->bidders, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for probes");
-    if (!m->agent_lo || !m->participant || !m->owner || !m->local || !m->send_index ||
+    if (!m->agent_lo || !m->participant || !m->owner || !m->send_index ||
         !m->send_bid || !m->send_wants || !m->win_owner || !m->win_staged || !m->win_send ||
         !m->lane_bids || !m->lane_order || !m->lane_scratch || !m->sample_scratch || !m->winner ||
         !m->price)
@@ -126,7 +125,7 @@ void market_free(market *m)
     exchange_free(&m->plan);
     exchange_free(&m->winners);
     exchange_free(&m->feedback);
-    void *owned[] = {m->agent_lo,   m->participant, m->owner,    m->local,     m->send_index,
+    void *owned[] = {m->agent_lo,   m->participant, m->owner,    m->send_index,
                      m->send_bid,   m->win_owner,   m->win_staged, m->win_send, m->recv_index,
                      m->recv_bid,   m->win_recv,    m->lane_bids, m->sample_scratch,
                      m->lane_order, m->winner,      m->price,    m->send_wants,
@@ -213,12 +212,14 @@ static void draw_participants(market *m, uint64_t t)
     draw_range(m, t, m->auction_lo, m->auction_hi);
     if (m->all_local)
         return; /* every owner is this rank, and an id is its own local index */
-    uint32_t k = m->bidders;
-    size_t requests = (size_t)(m->auction_hi - m->auction_lo) * k;
+    /* Owners, counted per destination for the plan in the same pass. */
+    int *count = m->plan.send_counts;
+    memset(count, 0, (size_t)m->ranks * sizeof *count);
+    size_t requests = (size_t)(m->auction_hi - m->auction_lo) * m->bidders;
     for (size_t j = 0; j < requests; j++) {
         int r = owner_of(m, m->participant[j]);
         m->owner[j] = r;
-        m->local[j] = (uint32_t)(m->participant[j] - m->agent_lo[r]);
+        count[r]++;
     }
 }
 
@@ -435,14 +436,16 @@ static agora_status send_outcomes(market *m, agora_error *err)
 {
     if (m->all_local)
         return AGORA_OK;
-    agora_status st = exchange_plan_build_keep_local(&m->winners, m->win_owner, m->staged, err);
+    exchange_plan *x = &m->winners;
+    exchange_count_owners(x, m->win_owner, m->staged);
+    agora_status st = exchange_plan_from_counts_keep_local(x, 0, err); /* no slots kept */
     if (st == AGORA_OK)
-        st = grow((void **)&m->win_recv, &m->win_recv_capacity, m->winners.recv_total,
+        st = grow((void **)&m->win_recv, &m->win_recv_capacity, x->recv_total,
                   sizeof *m->win_recv, err);
     if (st != AGORA_OK)
         return st;
     for (size_t w = 0; w < m->staged; w++)
-        m->win_send[m->winners.slot[w]] = m->win_staged[w];
+        m->win_send[exchange_take_slot(x, m->win_owner[w])] = m->win_staged[w];
     return exchange_forward(&m->winners, m->win_send, m->win_recv, m->outcome_type, err);
 }
 
@@ -602,13 +605,19 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
         m->local_count = requests;
         return AGORA_OK;
     }
-    agora_status st = exchange_plan_build_keep_local(&m->plan, m->owner, requests, err);
+    exchange_plan *x = &m->plan;
+    agora_status st = exchange_plan_from_counts_keep_local(x, requests, err);
     if (st == AGORA_OK)
-        st = reserve_recv(m, m->plan.recv_total, err);
+        st = reserve_recv(m, x->recv_total, err);
     if (st != AGORA_OK)
         return st;
-    for (size_t j = 0; j < requests; j++)
-        m->send_index[m->plan.slot[j]] = m->local[j];
+    /* Slots taken and requests packed in one pass. */
+    for (size_t j = 0; j < requests; j++) {
+        int r = m->owner[j];
+        uint32_t slot = exchange_take_slot(x, r);
+        x->slot[j] = slot;
+        m->send_index[slot] = (uint32_t)(m->participant[j] - m->agent_lo[r]);
+    }
     size_t mine = (size_t)m->plan.send_displs[m->rank];
     m->local_index = m->send_index + mine;
     m->local_bid = m->send_bid + mine;

@@ -53,7 +53,6 @@ typedef struct {
     /* Per-round buffers, sized once at init. */
     uint32_t *participant; /* [auctions * bidders] global agent ids */
     int *owner;            /* owner rank of each participant */
-    uint32_t *local;       /* each participant's index at its owner */
     uint32_t *send_index;  /* local index at the owner, packed by destination */
     double *send_bid;      /* bids as they come back, packed by destination */
     uint8_t *send_wants;   /* per request: the participant wants feedback */
