@@ -205,8 +205,8 @@ static void draw_range(market *m, uint64_t t, uint64_t lo, uint64_t hi)
     }
 }
 
-/* Step 2: the participants of every local auction, their owners and their
- * indices there. */
+/* Step 2: the participants of every local auction and, with several ranks,
+ * their owners, counted per destination. */
 static void draw_participants(market *m, uint64_t t)
 {
     draw_range(m, t, m->auction_lo, m->auction_hi);
@@ -329,9 +329,9 @@ static void view_lane(market *m, uint32_t l, const double *bids)
     m->weight = m->quality && m->s->mechanism.rank_by_score ? m->quality : NULL;
 }
 
-/* A prefetch the compiler keeps: GCC 12's dead-code elimination drops a
- * __builtin_prefetch whose address it derives from a load it can see, as in
- * prefetch_winner. */
+/* A prefetch the compiler must keep: GCC 12 at -O2 removed the
+ * __builtin_prefetch calls of prefetch_winner (its tree dead-code pass;
+ * -fno-tree-dce kept them), and an asm statement cannot be removed. */
 static inline void prefetch_line(const void *p)
 {
 #if defined(__x86_64__)
@@ -350,6 +350,13 @@ static inline void prefetch_winner(const agent_state *a, uint32_t i)
         prefetch_line(&a->budget_left[i]);
 }
 
+/* One rank without budgets settles each block of auctions right after ranking
+ * it (round_in_blocks, below). */
+static int settles_in_blocks(const market *m)
+{
+    return m->all_local && !m->pop->budgeted;
+}
+
 /* Prices the ranked auction g in the current view, and stages its winners. */
 static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, uint32_t ranked)
 {
@@ -364,7 +371,7 @@ static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, ui
         rng = rng_stream(m->s->seed, RNG_CLICKS, g, t);
     for (uint32_t slot = 0; slot < out.filled; slot++) {
         uint32_t i = out.winner[slot];
-        if (m->all_local) /* settled soon: fetch its lines while other auctions rank */
+        if (settles_in_blocks(m)) /* settled soon: fetch its lines while others rank */
             prefetch_winner(&m->pop->state, m->participant[base + i]);
         double clicks = slot_clicks(m, &rng, slot, m->quality ? m->quality[i] : 1.0);
         market_stage_winner(m, base + i, clicks, m->price[slot] * clicks);
@@ -634,11 +641,6 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
  * early: without budgets a bid reads nothing that settling changes (learners
  * and pacing update after the round). */
 enum { ROUND_BLOCK = 64 }; /* auctions: 3200 requests of 50, ~40 KB of ids and bids */
-
-static int settles_in_blocks(const market *m)
-{
-    return m->all_local && !m->pop->budgeted;
-}
 
 static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
