@@ -10,7 +10,8 @@ runs so that machine drift hits every configuration alike. Prints:
     (efficiency = 1-rank round-loop time / 2-rank time; 1.0 is perfect);
   - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2) at 1
     rank, and whether their outputs are identical (h5diff on every dataset);
-  - the median phase profile (--profile) of the 1-rank run.
+  - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
+    run at twice the size.
 
 usage: bench/gsp_bench.py [--agora build/agora] [--repeats 3] [--peer PATH]
 """
@@ -106,11 +107,11 @@ def main():
     eff = median_of(runs["1"], "rounds") / median_of(runs["2x2"], "rounds")
     print(f"weak scaling, 2 ranks with 2x agents and auctions: efficiency {eff:.2f}")
     print(f"outputs identical across 1/2 ranks and {'/'.join(simds)}: {identical}")
-    total = median_of(runs["1"], "rounds")
-    print("1-rank phases (median s, share of the round loop):",
-          ", ".join(f"{p} {statistics.median(r['phases'].get(p, 0) for r in runs['1']):.3f} "
-                    f"({100 * statistics.median(r['phases'].get(p, 0) for r in runs['1']) / total:.0f}%)"
-                    for p in PHASES))
+    for label, key in (("1-rank", "1"), ("2-rank 2x-size", "2x2")):
+        total = median_of(runs[key], "rounds")
+        phase = {p: statistics.median(r["phases"].get(p, 0) for r in runs[key]) for p in PHASES}
+        print(f"{label} phases (median s, share of the round loop):",
+              ", ".join(f"{p} {phase[p]:.3f} ({100 * phase[p] / total:.0f}%)" for p in PHASES))
     return 0 if identical else 1
 
 
