@@ -165,17 +165,14 @@ static agora_status reduce_round(run *r, const fixed_sum local[METRIC_SUMMED], a
 
 #define BID_BLOCK 1024
 
-/* A snapshot field the state holds as an array, or NULL for a derived one. The
- * answer depends on the scenario alone, so every rank writes it the same way. */
+/* A snapshot field the state holds as an array, or NULL for a derived one (or
+ * one stored interleaved, like spend and clicks). The answer depends on the
+ * scenario alone, so every rank writes it the same way. */
 static const double *state_field(const agent_state *a, agent_field f)
 {
     switch (f) {
     case FIELD_VALUE:
         return a->value;
-    case FIELD_SPEND:
-        return a->spend;
-    case FIELD_CLICKS:
-        return a->clicks;
     case FIELD_BUDGET_LEFT:
         return a->budget_left;
     default:
@@ -202,9 +199,17 @@ static void derive_field(run *r, agent_field f, uint64_t t, size_t lo, size_t n,
             population_bids(&r->pop, index, m, t + 1, x + b);
         }
         break;
+    case FIELD_SPEND:
+        for (size_t i = 0; i < n; i++)
+            x[i] = *agent_spend(a, lo + i);
+        break;
+    case FIELD_CLICKS:
+        for (size_t i = 0; i < n; i++)
+            x[i] = *agent_clicks(a, lo + i);
+        break;
     case FIELD_UTILITY:
         for (size_t i = 0; i < n; i++)
-            x[i] = a->value[lo + i] * a->clicks[lo + i] - a->spend[lo + i];
+            x[i] = a->value[lo + i] * *agent_clicks(a, lo + i) - *agent_spend(a, lo + i);
         break;
     case FIELD_MULTIPLIER:
         for (size_t i = 0; i < n; i++)

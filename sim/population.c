@@ -88,12 +88,11 @@ static agora_status alloc_state(agent_state *a, uint64_t first_id, size_t n, int
     a->n = n;
     size_t m = n ? n : 1;
     a->value = big_alloc(m, sizeof(double), 0);
-    a->spend = big_alloc(m, sizeof(double), 1);
-    a->clicks = big_alloc(m, sizeof(double), 1);
+    a->paid = big_alloc(2 * m, sizeof(double), 1);
     a->group = big_alloc(m, 1, 0);
     if (budgeted)
         a->budget_left = big_alloc(m, sizeof(double), 0);
-    if (!a->value || !a->spend || !a->clicks || !a->group || (budgeted && !a->budget_left))
+    if (!a->value || !a->paid || !a->group || (budgeted && !a->budget_left))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu agents", n);
     return AGORA_OK;
 }
@@ -197,8 +196,7 @@ void population_free(population *p)
     agent_state *a = &p->state;
     free(a->value);
     free(a->budget_left);
-    free(a->spend);
-    free(a->clicks);
+    free(a->paid);
     free(a->group);
     free(p->spend_prev);
     free(p->state_hash);
@@ -259,8 +257,7 @@ void population_prefetch(const population *p, size_t i, int learning)
     if (a->budget_left)
         __builtin_prefetch(&a->budget_left[i], 0);
     if (learning) {
-        __builtin_prefetch(&a->spend[i], 0);
-        __builtin_prefetch(&a->clicks[i], 0);
+        __builtin_prefetch(agent_spend(a, i), 0); /* and clicks: the same line */
         if (p->state_hash)
             __builtin_prefetch(&p->state_hash[i], 1);
     }
@@ -379,7 +376,7 @@ void population_played(population *p, size_t i)
  * size suits every budget: the controllers see a target of 1. */
 static void pace(population *p, agent_group *g, size_t i, double spent)
 {
-    double budget = p->state.budget_left[i] + p->state.spend[i];
+    double budget = p->state.budget_left[i] + *agent_spend(&p->state, i);
     double rho = budget / (double)p->rounds;
     if (!(rho > 0.0))
         return;
@@ -409,12 +406,13 @@ void population_end_round(population *p, uint64_t round)
         }
         for (size_t i = g->lo; g->pace && i < g->hi; i++) {
             uint64_t before = change_begin(p, i);
-            pace(p, g, i, p->state.spend[i] - p->spend_prev[i]);
+            pace(p, g, i, *agent_spend(&p->state, i) - p->spend_prev[i]);
             change_end(p, i, before);
         }
     }
     if (p->budgeted)
-        memcpy(p->spend_prev, p->state.spend, p->state.n * sizeof(double));
+        for (size_t i = 0; i < p->state.n; i++)
+            p->spend_prev[i] = *agent_spend(&p->state, i);
 }
 
 /* ---- checkpoint blocks and digest -------------------------------------------------- */
@@ -426,8 +424,7 @@ size_t population_state_blocks(const population *p, const scenario *s, state_blo
     uint64_t n_all = s->population.agents;
     size_t n = 0;
     state_block base[] = {
-        {"spend", a->spend, a->first_id, a->n, n_all, 1},
-        {"clicks", a->clicks, a->first_id, a->n, n_all, 1},
+        {"spend_clicks", a->paid, a->first_id, a->n, n_all, 2},
         {"budget_left", a->budget_left, a->first_id, a->n, n_all, 1},
         {"spend_prev", p->spend_prev, a->first_id, a->n, n_all, 1},
     };

@@ -124,8 +124,8 @@ static inline uint64_t population_agent_hash(const population *p, size_t i)
 {
     const agent_state *a = &p->state;
     uint64_t h = agent_mix64(a->first_id + i);
-    h = agent_mix64(h ^ agent_bits_of(a->spend[i]));
-    h = agent_mix64(h ^ agent_bits_of(a->clicks[i]));
+    h = agent_mix64(h ^ agent_bits_of(*agent_spend(a, i)));
+    h = agent_mix64(h ^ agent_bits_of(*agent_clicks(a, i)));
     if (a->budget_left)
         h = agent_mix64(h ^ agent_bits_of(a->budget_left[i]));
     if (!p->state_hash)

@@ -344,8 +344,7 @@ static inline void prefetch_line(const void *p)
 /* Asks the cache for the lines settling local agent i writes. */
 static inline void prefetch_winner(const agent_state *a, uint32_t i)
 {
-    prefetch_line(&a->spend[i]);
-    prefetch_line(&a->clicks[i]);
+    prefetch_line(agent_spend(a, i)); /* and its clicks: the same line */
     if (a->budget_left)
         prefetch_line(&a->budget_left[i]);
 }
@@ -541,9 +540,8 @@ static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
     if (pop->budgeted) {
         const agent_state *a = &pop->state;
         for (size_t i = 0; i < a->n; i++) {
-            double rho = (a->budget_left[i] + a->spend[i]) / (double)m->s->rounds;
-            fixed_add(&sums[METRIC_SPEND_ERROR_SUM],
-                      fabs(a->spend[i] - pop->spend_prev[i] - rho) / rho);
+            double spend = *agent_spend(a, i), rho = (a->budget_left[i] + spend) / (double)m->s->rounds;
+            fixed_add(&sums[METRIC_SPEND_ERROR_SUM], fabs(spend - pop->spend_prev[i] - rho) / rho);
         }
         fixed_add(&sums[METRIC_BUDGETED], (double)a->n);
     }
@@ -565,8 +563,7 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
          * few winners ahead so their cache misses overlap. */
         if (w + SETTLE_PREFETCH < count) {
             uint32_t ahead = index[o[SETTLE_PREFETCH].request];
-            __builtin_prefetch(&a->spend[ahead], 1);
-            __builtin_prefetch(&a->clicks[ahead], 1);
+            __builtin_prefetch(agent_spend(a, ahead), 1); /* and clicks */
             __builtin_prefetch(&a->value[ahead], 0);
             if (a->budget_left)
                 __builtin_prefetch(&a->budget_left[ahead], 1);
@@ -581,8 +578,8 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
             if (left > 0.0 && !(a->budget_left[i] > 0.0))
                 m->exhausted++;
         }
-        a->spend[i] += charge;
-        a->clicks[i] += o->clicks;
+        *agent_spend(a, i) += charge;
+        *agent_clicks(a, i) += o->clicks;
         m->digest += population_agent_hash(m->pop, i);
         if (m->pop->learners)
             population_gain(m->pop, i, a->value[i] * o->clicks - charge);

@@ -9,12 +9,12 @@
 
 enum { N = 4 };
 static double value[N] = {0.0, 1.0, 2.5, 1e6};
-static double budget_left[N], spend[N], clicks[N];
+static double budget_left[N], paid[2 * N];
 static uint8_t group[N];
 
 static agent_state agents(void)
 {
-    agent_state a = {1000, N, value, budget_left, spend, clicks, group};
+    agent_state a = {1000, N, value, budget_left, paid, group};
     return a;
 }
 
