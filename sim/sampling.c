@@ -8,6 +8,10 @@
 
 #include <string.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 /* Marks a free slot. Ids are < n <= UINT32_MAX, so they never equal it. */
 #define SLOT_EMPTY UINT32_MAX
 
@@ -114,4 +118,92 @@ void sample_distinct4(pcg32 g[4], uint32_t n, uint32_t k, uint32_t *const out[4]
     g[3] = g3;
     for (int l = 0; l < 4; l++)
         keep_distinct(n, k, out[l], scratch);
+}
+
+/* Floyd's draws of eight streams at once, one per 64-bit lane: the PCG step
+ * (a 64-bit multiply), the XSH-RR output (a 32-bit rotate) and Lemire's
+ * multiply are all single AVX-512 instructions. A draw whose low product falls
+ * under the bound (probability bound / 2^32, ~2e-4 at a million agents) may
+ * need a rejection: that lane finishes it with the scalar rng_below, so the
+ * results are exactly sample_distinct's. Row j of `rows` receives the eight
+ * draws for bound first + j + 1. */
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512dq,avx512vl"))) static void
+draws8_avx512(pcg32 g[8], uint32_t first, uint32_t k, uint32_t *rows)
+{
+    uint64_t st[8], inc[8];
+    for (int l = 0; l < 8; l++) {
+        st[l] = g[l].state;
+        inc[l] = g[l].inc;
+    }
+    __m512i state = _mm512_loadu_si512(st), incs = _mm512_loadu_si512(inc);
+    const __m512i mult = _mm512_set1_epi64((long long)6364136223846793005ULL);
+    const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
+    for (uint32_t j = 0; j < k; j++) {
+        uint32_t bound = first + j + 1u;
+        __m512i old = state;
+        state = _mm512_add_epi64(_mm512_mullo_epi64(old, mult), incs);
+        __m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(old, 18), old), 27);
+        __m256i x32 = _mm512_cvtepi64_epi32(xs); /* truncates, like the C cast */
+        __m256i rot = _mm512_cvtepi64_epi32(_mm512_srli_epi64(old, 59));
+        __m256i r = _mm256_rorv_epi32(x32, rot);
+        __m512i bound64 = _mm512_set1_epi64((long long)bound);
+        __m512i m = _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), bound64);
+        __mmask8 maybe = _mm512_cmplt_epu64_mask(_mm512_and_si512(m, low32), bound64);
+        __m256i hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(m, 32));
+        _mm256_storeu_si256((__m256i *)(rows + 8u * j), hi);
+        if (maybe) {
+            /* Rare: settle the rejection test lane by lane in scalar code. */
+            _mm512_storeu_si512(st, state);
+            uint64_t mm[8];
+            _mm512_storeu_si512(mm, m);
+            uint32_t threshold = (0u - bound) % bound;
+            for (int l = 0; l < 8; l++) {
+                if (!(maybe >> l & 1u))
+                    continue;
+                pcg32 one = {st[l], inc[l]};
+                uint64_t prod = mm[l];
+                while ((uint32_t)prod < threshold)
+                    prod = (uint64_t)pcg32_next(&one) * bound;
+                rows[8u * j + (uint32_t)l] = (uint32_t)(prod >> 32);
+                st[l] = one.state;
+            }
+            state = _mm512_loadu_si512(st);
+        }
+    }
+    _mm512_storeu_si512(st, state);
+    for (int l = 0; l < 8; l++)
+        g[l].state = st[l];
+}
+#endif
+
+static int wide_draws(void)
+{
+#if defined(__x86_64__)
+    static int known, wide;
+    if (!known) {
+        wide = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512vl");
+        known = 1;
+    }
+    return wide;
+#else
+    return 0;
+#endif
+}
+
+int sample_distinct8(pcg32 g[8], uint32_t n, uint32_t k, uint32_t *const out[8], uint32_t *rows,
+                     uint32_t *scratch)
+{
+    if (!wide_draws() || k == 0)
+        return 0;
+#if defined(__x86_64__)
+    draws8_avx512(g, n - k, k, rows);
+    for (uint32_t j = 0; j < k; j++)
+        for (int l = 0; l < 8; l++)
+            out[l][j] = rows[8u * j + (uint32_t)l];
+    for (int l = 0; l < 8; l++)
+        keep_distinct(n, k, out[l], scratch);
+#endif
+    return 1;
 }

@@ -150,6 +150,34 @@ START_TEST(test_four_streams_match_one)
 }
 END_TEST
 
+START_TEST(test_eight_streams_match_one)
+{
+    /* sample_distinct8 (AVX-512) gives each stream sample_distinct's ids and
+     * final state. n = 60 forces collisions; n just above k makes Lemire's
+     * rejection (probability ~ n / 2^32) common: n = 2^31 + 1 rejects almost
+     * half of the draws, so every lane takes the scalar path many times. */
+    static const uint32_t ns[] = {60, 1000000, 2147483649u};
+    uint32_t rows[8 * 50];
+    for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++)
+        for (uint64_t a = 0; a < 20; a++) {
+            uint32_t lanes[8][50], *ids[8];
+            pcg32 eight[8];
+            for (int l = 0; l < 8; l++) {
+                ids[l] = lanes[l];
+                eight[l] = rng_stream(6, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, c);
+            }
+            if (!sample_distinct8(eight, ns[c], 50, ids, rows, scratch))
+                return; /* no AVX-512 here: the engine takes sample_distinct4 */
+            for (int l = 0; l < 8; l++) {
+                pcg32 one = rng_stream(6, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, c);
+                sample_distinct(&one, ns[c], 50, out, scratch);
+                ck_assert_mem_eq(lanes[l], out, sizeof lanes[l]);
+                ck_assert_uint_eq(eight[l].state, one.state);
+            }
+        }
+}
+END_TEST
+
 START_TEST(test_inclusion_uniform)
 {
     /* Each id is included with probability k/n. */
@@ -200,6 +228,7 @@ static Suite *sampling_suite(void)
     tcase_set_timeout(tc, 120); /* sanitizer builds */
     tcase_add_test(tc, test_scratch_size);
     tcase_add_test(tc, test_four_streams_match_one);
+    tcase_add_test(tc, test_eight_streams_match_one);
     tcase_add_test(tc, test_distinct_in_range);
     tcase_add_test(tc, test_k_equals_n_is_permutation);
     tcase_add_test(tc, test_k_one_and_zero);
