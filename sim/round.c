@@ -9,6 +9,9 @@
 #include "sampling.h"
 
 #define SETTLE_PREFETCH 8 /* winners ahead */
+/* Auctions handled together while their requests stay in cache (see
+ * round_in_blocks): 3200 requests of 50, ~40 KB of ids and bids. */
+enum { ROUND_BLOCK = 64 };
 
 /* One auction's top bids for one participant that learns from them: a fixed
  * header, then slots + 1 doubles. */
@@ -223,17 +226,23 @@ static void draw_range(market *m, uint64_t t, uint64_t lo, uint64_t hi)
  * their owners, counted per destination. */
 static void draw_participants(market *m, uint64_t t)
 {
-    draw_range(m, t, m->auction_lo, m->auction_hi);
-    if (m->all_local)
-        return; /* every owner is this rank, and an id is its own local index */
-    /* Owners, counted per destination for the plan in the same pass. */
+    if (m->all_local) { /* every owner is this rank, and an id is its own local index */
+        draw_range(m, t, m->auction_lo, m->auction_hi);
+        return;
+    }
+    /* Owners, counted per destination for the plan, found block by block
+     * while the block's ids are still in cache. */
     int *count = m->plan.send_counts;
     memset(count, 0, (size_t)m->ranks * sizeof *count);
-    size_t requests = (size_t)(m->auction_hi - m->auction_lo) * m->bidders;
-    for (size_t j = 0; j < requests; j++) {
-        int r = owner_of(m, m->participant[j]);
-        m->owner[j] = r;
-        count[r]++;
+    for (uint64_t lo = m->auction_lo; lo < m->auction_hi; lo += ROUND_BLOCK) {
+        uint64_t hi = m->auction_hi - lo < ROUND_BLOCK ? m->auction_hi : lo + ROUND_BLOCK;
+        draw_range(m, t, lo, hi);
+        size_t j = (size_t)(lo - m->auction_lo) * m->bidders, end = (size_t)(hi - m->auction_lo) * m->bidders;
+        for (; j < end; j++) {
+            int r = owner_of(m, m->participant[j]);
+            m->owner[j] = r;
+            count[r]++;
+        }
     }
 }
 
@@ -651,8 +660,6 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
  * Outcomes still apply in auction order, and no bid of the round can see them
  * early: without budgets a bid reads nothing that settling changes (learners
  * and pacing update after the round). */
-enum { ROUND_BLOCK = 64 }; /* auctions: 3200 requests of 50, ~40 KB of ids and bids */
-
 static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     uint32_t k = m->bidders;
