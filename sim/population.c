@@ -5,6 +5,7 @@
 
 #include "big_alloc.h"
 #include "learning.h"
+#include "prefetch.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,13 +254,13 @@ double population_bid(const population *p, size_t i, uint64_t round)
 void population_prefetch(const population *p, size_t i, int learning)
 {
     const agent_state *a = &p->state;
-    __builtin_prefetch(&a->value[i], 0);
+    agora_prefetch(&a->value[i]);
     if (a->budget_left)
-        __builtin_prefetch(&a->budget_left[i], 0);
+        agora_prefetch(&a->budget_left[i]);
     if (learning) {
-        __builtin_prefetch(agent_spend(a, i), 0); /* and clicks: the same line */
+        agora_prefetch(agent_spend(a, i)); /* and clicks: the same line */
         if (p->state_hash)
-            __builtin_prefetch(&p->state_hash[i], 1);
+            agora_prefetch(&p->state_hash[i]);
     }
     /* With several groups the group byte must be read first: it may miss too. */
     const agent_group *g = &p->groups[p->n_groups == 1 ? 0 : a->group[i]];
@@ -270,21 +271,18 @@ void population_prefetch(const population *p, size_t i, int learning)
     if (!learning && lines > BID_STATE_LINES)
         lines = BID_STATE_LINES;
     for (size_t l = 0; l < lines; l++)
-        __builtin_prefetch(x + 64 * l, 0);
+        agora_prefetch(x + 64 * l);
     if (g->pace)
-        __builtin_prefetch(&g->pace[i - g->lo], 0);
+        agora_prefetch(&g->pace[i - g->lo]);
 }
 
 void population_prefetch_bids(const population *p, const uint32_t *index, size_t n)
 {
-    const agent_group *only = p->n_groups == 1 ? &p->groups[0] : NULL;
-    if (only && !only->stride && !p->state.budget_left) {
-        for (size_t j = 0; j < n; j++)
-            __builtin_prefetch(&p->state.value[index[j]], 0);
-        return;
-    }
+    /* Only a value line per request: a block's learner state (up to 5 lines
+     * each) would not fit in L2, and population_bids prefetches it a few
+     * requests ahead anyway. */
     for (size_t j = 0; j < n; j++)
-        population_prefetch(p, index[j], 0);
+        agora_prefetch(&p->state.value[index[j]]);
 }
 
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,

@@ -63,8 +63,8 @@ double population_bid(const population *p, size_t i, uint64_t round);
  * round's hot path on the owner side. */
 void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
                      double *out);
-/* population_prefetch(p, index[j], 0) for n agents, for a block of requests
- * whose bids are computed soon after. */
+/* The value lines of n agents, for a block of requests whose bids are
+ * computed soon after. */
 void population_prefetch_bids(const population *p, const uint32_t *index, size_t n);
 /* Asks the cache for what bidding (learning: 0) or learning (1) for local agent
  * i reads, for callers that know which agents come next. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "partition.h"
+#include "prefetch.h"
 #include "sampling.h"
 
 #define SETTLE_PREFETCH 8 /* winners ahead */
@@ -352,24 +353,12 @@ static void view_lane(market *m, uint32_t l, const double *bids)
     m->weight = m->quality && m->s->mechanism.rank_by_score ? m->quality : NULL;
 }
 
-/* A prefetch the compiler must keep: GCC 12 at -O2 removed the
- * __builtin_prefetch calls of prefetch_winner (its tree dead-code pass;
- * -fno-tree-dce kept them), and an asm statement cannot be removed. */
-static inline void prefetch_line(const void *p)
-{
-#if defined(__x86_64__)
-    __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)p));
-#else
-    __builtin_prefetch(p, 1);
-#endif
-}
-
 /* Asks the cache for the lines settling local agent i writes. */
 static inline void prefetch_winner(const agent_state *a, uint32_t i)
 {
-    prefetch_line(agent_spend(a, i)); /* and its clicks: the same line */
+    agora_prefetch(agent_spend(a, i)); /* and its clicks: the same line */
     if (a->budget_left)
-        prefetch_line(&a->budget_left[i]);
+        agora_prefetch(&a->budget_left[i]);
 }
 
 /* One rank without budgets settles each block of auctions right after ranking
@@ -586,10 +575,10 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
          * few winners ahead so their cache misses overlap. */
         if (w + SETTLE_PREFETCH < count) {
             uint32_t ahead = index[o[SETTLE_PREFETCH].request];
-            __builtin_prefetch(agent_spend(a, ahead), 1); /* and clicks */
-            __builtin_prefetch(&a->value[ahead], 0);
+            agora_prefetch(agent_spend(a, ahead)); /* and clicks */
+            agora_prefetch(&a->value[ahead]);
             if (a->budget_left)
-                __builtin_prefetch(&a->budget_left[ahead], 1);
+                agora_prefetch(&a->budget_left[ahead]);
         }
         uint32_t i = index[o->request];
         m->digest -= population_agent_hash(m->pop, i);
