@@ -26,7 +26,7 @@ typedef struct {
     double *budget_left; /* remaining budget; NULL when the scenario has no budgets */
     /* [2n]: agent i's total charge so far at 2i and its clicks received at
      * 2i + 1, side by side: settling a winner changes both, and one cache line
-     * then serves it instead of two (12% of the standard GSP round). */
+     * then serves it instead of two. */
     double *paid;
     uint8_t *group;      /* index into the scenario's behaviour groups */
 } agent_state;

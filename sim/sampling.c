@@ -57,18 +57,11 @@ static unsigned log2_pow2(uint32_t size)
     return bits;
 }
 
-/* Robert Floyd's algorithm (Bentley, "Programming Pearls: A sample of
- * brilliance", CACM 1987): for j = n-k .. n-1 draw t uniform in [0, j]; keep
- * t if new, else keep j (which cannot have been chosen yet). Every k-subset
- * comes out equally likely with exactly k draws. The *order* of the output is
- * not a uniform permutation (a collision always yields the current j), which
- * is fine: mechanisms rank by bid and break ties by id, never by position.
- *
+/* Floyd's draws do not depend on the set (a collision only changes what is
+ * kept), so all k are drawn first into out, then this keeps or replaces them.
  * The table is cleared with one memset at the start of each call. It has
  * Theta(k) slots, so that is O(k), needs no "pre-cleared" contract from the
  * caller, and beats per-slot bookkeeping at K ~ 50 (a 2 KB memset). */
-/* Floyd's draws do not depend on the set (a collision only changes what is
- * kept), so all k are drawn first into out, then this keeps or replaces them. */
 static void keep_distinct(uint32_t n, uint32_t k, uint32_t *out, uint32_t *scratch)
 {
     uint32_t size = sampling_scratch_size(k);
@@ -84,6 +77,12 @@ static void keep_distinct(uint32_t n, uint32_t k, uint32_t *out, uint32_t *scrat
         }
 }
 
+/* Robert Floyd's algorithm (Bentley, "Programming Pearls: A sample of
+ * brilliance", CACM 1987): for j = n-k .. n-1 draw t uniform in [0, j]; keep
+ * t if new, else keep j (which cannot have been chosen yet). Every k-subset
+ * comes out equally likely with exactly k draws. The *order* of the output is
+ * not a uniform permutation (a collision always yields the current j), which
+ * is fine: mechanisms rank by bid and break ties by id, never by position. */
 void sample_distinct(pcg32 *g, uint32_t n, uint32_t k, uint32_t *out, uint32_t *scratch)
 {
     if (k == 0)
