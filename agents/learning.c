@@ -21,16 +21,6 @@
 
 #include <math.h>
 
-double grid_multiplier(double lo, double hi, uint32_t L, uint32_t k)
-{
-    if (L < 2u || k == 0)
-        return lo;
-    /* The endpoints exactly, whatever lo + (hi - lo) rounds to. */
-    if (k >= L - 1u)
-        return hi;
-    return lo + (hi - lo) * ((double)k / (double)(L - 1u));
-}
-
 double learning_scale(double value, double ctr0, uint32_t auctions)
 {
     double most = value * ctr0 * (double)auctions;

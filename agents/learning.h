@@ -63,8 +63,17 @@
 /* ---- bid grid and reward scaling (learning.c) ---------------------------- */
 
 /* m_k = lo + (hi - lo) * k / (L - 1); exactly lo at k = 0 and hi at k = L - 1;
- * lo when L == 1. */
-double grid_multiplier(double lo, double hi, uint32_t L, uint32_t k);
+ * lo when L == 1. Inline: a learner's update prices every level, and the call
+ * cost more than the arithmetic. */
+static inline double grid_multiplier(double lo, double hi, uint32_t L, uint32_t k)
+{
+    if (L < 2u || k == 0)
+        return lo;
+    /* The endpoints exactly, whatever lo + (hi - lo) rounds to. */
+    if (k >= L - 1u)
+        return hi;
+    return lo + (hi - lo) * ((double)k / (double)(L - 1u));
+}
 
 /* 1 / (value * ctr0 * auctions), or 0 when that product is not positive (an
  * agent with no auctions or no value learns nothing that round). */

@@ -457,11 +457,16 @@ static uint64_t learner_hash(const population *p, size_t i)
     const agent_group *g = &p->groups[p->state.group[i]];
     size_t j = i - g->lo;
     const double *x = g->state ? g->state + j * g->stride : NULL;
-    uint64_t lane[4] = {1, 2, 3, 4};
+    /* Four named chains rather than an array, so they stay in registers. */
+    uint64_t l0 = 1, l1 = 2, l2 = 3, l3 = 4;
     uint32_t k = 0;
-    for (; k + 4u <= g->stride; k += 4u)
-        for (int l = 0; l < 4; l++)
-            lane[l] = (lane[l] ^ agent_bits_of(x[k + (uint32_t)l])) * odd;
+    for (; k + 4u <= g->stride; k += 4u) {
+        l0 = (l0 ^ agent_bits_of(x[k])) * odd;
+        l1 = (l1 ^ agent_bits_of(x[k + 1u])) * odd;
+        l2 = (l2 ^ agent_bits_of(x[k + 2u])) * odd;
+        l3 = (l3 ^ agent_bits_of(x[k + 3u])) * odd;
+    }
+    uint64_t lane[4] = {l0, l1, l2, l3};
     for (; k < g->stride; k++)
         lane[k % 4u] = (lane[k % 4u] ^ agent_bits_of(x[k])) * odd;
     if (g->pace)
