@@ -127,6 +127,20 @@ START_TEST(test_deterministic)
 }
 END_TEST
 
+/* Lane l of a batched call, which drew lanes[l] and left its generator at
+ * after[l], must equal sample_distinct on the same stream (seed, entity
+ * first + l, round). */
+static void assert_lanes_match(const pcg32 *after, uint32_t (*lanes)[50], int count,
+                               uint64_t seed, uint64_t first, uint64_t round, uint32_t n)
+{
+    for (int l = 0; l < count; l++) {
+        pcg32 one = rng_stream(seed, RNG_PARTICIPANTS, first + (uint64_t)l, round);
+        sample_distinct(&one, n, 50, out, scratch);
+        ck_assert_mem_eq(lanes[l], out, sizeof lanes[l]);
+        ck_assert_uint_eq(after[l].state, one.state);
+    }
+}
+
 START_TEST(test_four_streams_match_one)
 {
     /* sample_distinct4 is a faster schedule of the same draws: each lane's
@@ -140,12 +154,7 @@ START_TEST(test_four_streams_match_one)
             for (int l = 0; l < 4; l++)
                 four[l] = rng_stream(5, RNG_PARTICIPANTS, 4 * a + (uint64_t)l, c);
             sample_distinct4(four, ns[c], 50, rows, scratch);
-            for (int l = 0; l < 4; l++) {
-                pcg32 one = rng_stream(5, RNG_PARTICIPANTS, 4 * a + (uint64_t)l, c);
-                sample_distinct(&one, ns[c], 50, out, scratch);
-                ck_assert_mem_eq(lanes[l], out, sizeof lanes[l]);
-                ck_assert_uint_eq(four[l].state, one.state);
-            }
+            assert_lanes_match(four, lanes, 4, 5, 4 * a, c, ns[c]);
         }
 }
 END_TEST
@@ -168,12 +177,7 @@ START_TEST(test_eight_streams_match_one)
             }
             if (!sample_distinct8(eight, ns[c], 50, ids, rows, scratch))
                 return; /* no AVX-512 here: the engine takes sample_distinct4 */
-            for (int l = 0; l < 8; l++) {
-                pcg32 one = rng_stream(6, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, c);
-                sample_distinct(&one, ns[c], 50, out, scratch);
-                ck_assert_mem_eq(lanes[l], out, sizeof lanes[l]);
-                ck_assert_uint_eq(eight[l].state, one.state);
-            }
+            assert_lanes_match(eight, lanes, 8, 6, 8 * a, c, ns[c]);
         }
 }
 END_TEST
