@@ -39,6 +39,20 @@ static inline void fixed_add(fixed_sum *acc, double x)
     __int128 v = acc->v + (int64_t)(scaled + __builtin_copysign(0.5, scaled));
     acc->v = v > FIXED_LIMIT ? FIXED_LIMIT : v < -FIXED_LIMIT ? -FIXED_LIMIT : v;
 }
+/* acc += x rounded like fixed_add, without the range clamp: for a local
+ * total over a loop's terms that fixed_add_sum then adds, and clamps, once.
+ * The same bits as fixed_add on every term while the total stays in range:
+ * terms taking this path are below 2^62 on the grid, so 2^63 of them cannot
+ * overflow 128 bits. Larger terms take the clamping wide path as before. */
+static inline void fixed_add_unclamped(fixed_sum *acc, double x)
+{
+    double scaled = x * FIXED_SCALE;
+    if (!(__builtin_fabs(scaled) < 0x1p62)) {
+        fixed_add_wide(acc, x);
+        return;
+    }
+    acc->v += (int64_t)(scaled + __builtin_copysign(0.5, scaled));
+}
 /* acc += x, saturating: how partial sums of several ranks are combined. */
 void fixed_add_sum(fixed_sum *acc, fixed_sum x);
 double fixed_value(fixed_sum acc);

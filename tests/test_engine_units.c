@@ -85,6 +85,33 @@ START_TEST(fixed_sum_flags_out_of_range)
 }
 END_TEST
 
+START_TEST(unclamped_local_total_matches_fixed_add)
+{
+    /* Settlement sums a call's terms locally without the clamp and adds the
+     * total once: lognormal(0, 6) terms reach 1e10 and beyond, so some take
+     * the wide path (>= 2^22), and the bits must equal term-by-term fixed_add. */
+    enum { N = 10000 };
+    pcg32 g;
+    pcg32_seed(&g, 7, 8);
+    fixed_sum direct = {0}, local = {0}, total = {0};
+    int wide = 0;
+    for (int i = 0; i < N; i++) {
+        double x = rng_lognormal(&g, 0.0, 6.0) * (i % 5 ? 1 : -1);
+        wide += fabs(x) >= 0x1p22;
+        fixed_add(&direct, x);
+        fixed_add_unclamped(&local, x);
+    }
+    ck_assert_int_gt(wide, 0);
+    fixed_add_sum(&total, local);
+    ck_assert(direct.v == total.v);
+    /* A local total out of range is still flagged once added. */
+    fixed_sum big = {0}, flagged = {0};
+    fixed_add_unclamped(&big, 1e30);
+    fixed_add_sum(&flagged, big);
+    ck_assert(fixed_out_of_range(flagged));
+}
+END_TEST
+
 START_TEST(mean_cpc_is_revenue_over_clicks)
 {
     double row[METRIC_COUNT] = {0};
@@ -126,6 +153,7 @@ int main(void)
     tcase_add_test(tc, fixed_sum_is_exact_for_representable_terms);
     tcase_add_test(tc, fixed_sum_is_independent_of_order_and_grouping);
     tcase_add_test(tc, fixed_sum_flags_out_of_range);
+    tcase_add_test(tc, unclamped_local_total_matches_fixed_add);
     tcase_add_test(tc, mean_cpc_is_revenue_over_clicks);
     tcase_add_test(tc, groups_follow_cumulative_shares);
     suite_add_tcase(s, tc);
