@@ -588,7 +588,15 @@ static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 static void settle_outcomes(market *m, const win_outcome *o, size_t count, const uint32_t *index,
                             fixed_sum sums[METRIC_SUMMED])
 {
-    agent_state *a = &m->pop->state;
+    population *pop = m->pop;
+    const agent_state *a = &pop->state;
+    /* Locals, not fields: the loop keeps them in registers instead of
+     * reloading them after every store to an agent. */
+    double *budget = a->budget_left;
+    const double *value = a->value;
+    const int learners = pop->learners;
+    uint64_t digest = m->digest;
+    size_t exhausted = m->exhausted;
     /* Summed here and added once: four clamped 128-bit adds per winner cost
      * more than the rest of settling. Without budgets nothing is forgiven. */
     fixed_sum welfare = {0}, revenue = {0}, clicks = {0}, forgiven = {0};
@@ -598,31 +606,33 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
         if (w + SETTLE_PREFETCH < count) {
             uint32_t ahead = index[o[SETTLE_PREFETCH].request];
             agora_prefetch(agent_spend(a, ahead)); /* and clicks */
-            agora_prefetch(&a->value[ahead]);
-            if (a->budget_left)
-                agora_prefetch(&a->budget_left[ahead]);
+            agora_prefetch(&value[ahead]);
+            if (budget)
+                agora_prefetch(&budget[ahead]);
         }
         uint32_t i = index[o->request];
-        m->digest -= population_agent_hash(m->pop, i);
+        digest -= population_agent_hash(pop, i);
         double charge = o->payment;
-        if (a->budget_left) {
-            double left = a->budget_left[i];
+        if (budget) {
+            double left = budget[i];
             charge = charge < left ? charge : left;
-            a->budget_left[i] = left - charge;
-            if (left > 0.0 && !(a->budget_left[i] > 0.0))
-                m->exhausted++;
+            budget[i] = left - charge;
+            exhausted += left > 0.0 && !(budget[i] > 0.0);
         }
         *agent_spend(a, i) += charge;
         *agent_clicks(a, i) += o->clicks;
-        m->digest += population_agent_hash(m->pop, i);
-        if (m->pop->learners)
-            population_gain(m->pop, i, a->value[i] * o->clicks - charge);
-        fixed_add_unclamped(&welfare, a->value[i] * o->clicks);
+        digest += population_agent_hash(pop, i);
+        double gained = value[i] * o->clicks;
+        if (learners)
+            population_gain(pop, i, gained - charge);
+        fixed_add_unclamped(&welfare, gained);
         fixed_add_unclamped(&revenue, charge);
         fixed_add_unclamped(&clicks, o->clicks);
-        if (a->budget_left)
+        if (budget)
             fixed_add_unclamped(&forgiven, o->payment - charge);
     }
+    m->digest = digest;
+    m->exhausted = exhausted;
     fixed_add_sum(&sums[METRIC_WELFARE], welfare);
     fixed_add_sum(&sums[METRIC_REVENUE], revenue);
     fixed_add_sum(&sums[METRIC_CLICKS], clicks);

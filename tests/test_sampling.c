@@ -64,6 +64,40 @@ START_TEST(test_distinct_in_range)
 }
 END_TEST
 
+/* Floyd's algorithm written plainly (Bentley 1987): draw t in [0, j]; keep t
+ * unless already kept, else keep j. O(k^2), obviously right. */
+static void floyd_reference(pcg32 *g, uint32_t n, uint32_t k, uint32_t *ids)
+{
+    for (uint32_t j = 0; j < k; j++) {
+        uint32_t t = rng_below(g, n - k + j + 1u);
+        for (uint32_t q = 0; q < j; q++)
+            if (ids[q] == t) {
+                t = n - k + j;
+                break;
+            }
+        ids[j] = t;
+    }
+}
+
+START_TEST(test_matches_plain_floyd)
+{
+    /* Both set structures (the bit filter up to 128 ids, the hash set above)
+     * against the plain algorithm, with small n so that repeats are common. */
+    static uint32_t want[MAX_K];
+    pcg32 g = rng_stream(11, 200, 0, 0);
+    int bad = 0;
+    for (int trial = 0; trial < 3000; trial++) {
+        uint32_t k = 1 + rng_below(&g, 300);
+        uint32_t n = k + rng_below(&g, trial % 2 ? 4 * k : 1000000);
+        pcg32 a = rng_stream(11, 201, (uint64_t)trial, 0), b = a;
+        sample_distinct(&a, n, k, out, scratch);
+        floyd_reference(&b, n, k, want);
+        bad += memcmp(out, want, k * sizeof *out) != 0;
+    }
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 START_TEST(test_k_equals_n_is_permutation)
 {
     pcg32 g = rng_stream(3, 201, 0, 0);
@@ -234,6 +268,7 @@ static Suite *sampling_suite(void)
     tcase_add_test(tc, test_four_streams_match_one);
     tcase_add_test(tc, test_eight_streams_match_one);
     tcase_add_test(tc, test_distinct_in_range);
+    tcase_add_test(tc, test_matches_plain_floyd);
     tcase_add_test(tc, test_k_equals_n_is_permutation);
     tcase_add_test(tc, test_k_one_and_zero);
     tcase_add_test(tc, test_huge_population);
