@@ -226,22 +226,24 @@ static void draw_range(market *m, uint64_t t, uint64_t lo, uint64_t hi)
     }
 }
 
-/* Step 2: the participants of every local auction and, with several ranks,
- * their owners, counted per destination. */
-static void draw_participants(market *m, uint64_t t)
+/* Step 2 for this rank's auctions [lo, hi), whose requests start the buffers:
+ * their participants and, with several ranks, their owners, counted per
+ * destination. */
+static void draw_participants(market *m, uint64_t t, uint64_t lo, uint64_t hi)
 {
     if (m->all_local) { /* every owner is this rank, and an id is its own local index */
-        draw_range(m, t, m->auction_lo, m->auction_hi);
+        draw_range(m, t, lo, hi);
         return;
     }
     /* Owners, counted per destination for the plan, found block by block
      * while the block's ids are still in cache. */
     int *count = m->plan.send_counts;
     memset(count, 0, (size_t)m->ranks * sizeof *count);
-    for (uint64_t lo = m->auction_lo; lo < m->auction_hi; lo += ROUND_BLOCK) {
-        uint64_t hi = m->auction_hi - lo < ROUND_BLOCK ? m->auction_hi : lo + ROUND_BLOCK;
-        draw_range(m, t, lo, hi);
-        size_t j = (size_t)(lo - m->auction_lo) * m->bidders, end = (size_t)(hi - m->auction_lo) * m->bidders;
+    for (uint64_t b = lo; b < hi; b += ROUND_BLOCK) {
+        uint64_t e = hi - b < ROUND_BLOCK ? hi : b + ROUND_BLOCK;
+        draw_range(m, t, b, e);
+        size_t j = (size_t)(b - m->request_origin) * m->bidders;
+        size_t end = (size_t)(e - m->request_origin) * m->bidders;
         for (; j < end; j++) {
             int r = owner_of(m, m->participant[j]);
             m->owner[j] = r;
@@ -714,30 +716,17 @@ static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED]
     }
 }
 
-agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], agora_error *err)
+/* Steps 2-7 for this rank's auctions [lo, hi) of round t: their requests
+ * start the buffers, and their outcomes are settled before it returns. */
+static agora_status play_range(market *m, uint64_t t, uint64_t lo, uint64_t hi,
+                               fixed_sum sums[METRIC_SUMMED], agora_error *err)
 {
     phase_clock *clock = m->clock;
-    memset(sums, 0, METRIC_SUMMED * sizeof *sums);
-    memset(&m->probe, 0, sizeof m->probe);
-    m->fb_count = 0;
+    m->request_origin = lo;
     m->staged = 0;
-    m->request_origin = m->auction_lo;
-    size_t requests = (size_t)(m->auction_hi - m->auction_lo) * m->bidders;
-    phase_begin(clock);
-    if (settles_in_blocks(m)) {
-        agora_status st = route_requests(m, requests, err); /* sets the local views only */
-        if (st != AGORA_OK)
-            return st;
-        round_in_blocks(m, t, sums);
-        add_probe_sums(m, sums);
-        fixed_add(&sums[METRIC_BUDGET_EXHAUSTED], (double)m->exhausted);
-        learn(m, t, sums);
-        phase_end(clock, PHASE_SETTLE);
-        return AGORA_OK;
-    }
-    draw_participants(m, t);
+    draw_participants(m, t, lo, hi);
     phase_end(clock, PHASE_SAMPLE);
-    agora_status st = route_requests(m, requests, err);
+    agora_status st = route_requests(m, (size_t)(hi - lo) * m->bidders, err);
     phase_end(clock, PHASE_ROUTE);
     if (st != AGORA_OK)
         return st;
@@ -751,8 +740,7 @@ agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], 
     phase_end(clock, PHASE_ROUTE);
     if (st != AGORA_OK)
         return st;
-    run_range(m, t, m->auction_lo, m->auction_hi, sums);
-    add_probe_sums(m, sums);
+    run_range(m, t, lo, hi, sums);
     phase_end(clock, PHASE_ALLOCATE);
     st = send_outcomes(m, err);
     if (st == AGORA_OK)
@@ -761,6 +749,69 @@ agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], 
     if (st != AGORA_OK)
         return st;
     settle(m, sums);
+    phase_end(clock, PHASE_SETTLE);
+    return AGORA_OK;
+}
+
+/* Several ranks play a round in chunks when nothing needs the whole round's
+ * requests at once: no budgets (a bid then reads nothing that settling
+ * changes, so settling early cannot change a bid), no learners' feedback or
+ * bandit counts (read from the round's requests afterwards), no AIGC market. */
+static int routes_in_chunks(const market *m)
+{
+    const population *pop = m->pop;
+    return !m->all_local && !pop->budgeted && !pop->wants_feedback && !pop->bandits && !m->aigc;
+}
+
+/* Chunk c is the global auctions [c * ranks * per_rank, ...) split over the
+ * ranks in rank order, as the round's auctions are without chunks. Settling
+ * chunk after chunk, each by source rank, therefore still applies outcomes in
+ * global auction order, the canonical order, and a chunk's requests, bids and
+ * outcomes (~32K requests a rank) stay in L2 instead of streaming the round's
+ * megabytes through memory between phases. Every rank plays every chunk, an
+ * empty share included, so the collectives match. */
+enum { CHUNK_REQUESTS = 1 << 15 };
+
+static agora_status round_in_chunks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED],
+                                    agora_error *err)
+{
+    uint64_t auctions = m->s->market.auctions, ranks = (uint64_t)m->ranks;
+    uint64_t per_rank = CHUNK_REQUESTS / m->bidders ? CHUNK_REQUESTS / m->bidders : 1;
+    uint64_t span = per_rank * ranks;
+    for (uint64_t first = 0; first < auctions; first += span) {
+        uint64_t len = auctions - first < span ? auctions - first : span;
+        uint64_t lo = first + block_lo(len, m->ranks, m->rank);
+        uint64_t hi = first + block_lo(len, m->ranks, m->rank + 1);
+        agora_status st = play_range(m, t, lo, hi, sums, err);
+        if (st != AGORA_OK)
+            return st;
+    }
+    return AGORA_OK;
+}
+
+agora_status market_round(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED], agora_error *err)
+{
+    phase_clock *clock = m->clock;
+    memset(sums, 0, METRIC_SUMMED * sizeof *sums);
+    memset(&m->probe, 0, sizeof m->probe);
+    m->fb_count = 0;
+    m->staged = 0;
+    m->request_origin = m->auction_lo;
+    phase_begin(clock);
+    agora_status st = AGORA_OK;
+    if (settles_in_blocks(m)) {
+        st = route_requests(m, (size_t)(m->auction_hi - m->auction_lo) * m->bidders,
+                            err); /* sets the local views only */
+        if (st == AGORA_OK)
+            round_in_blocks(m, t, sums);
+    } else if (routes_in_chunks(m)) {
+        st = round_in_chunks(m, t, sums, err);
+    } else {
+        st = play_range(m, t, m->auction_lo, m->auction_hi, sums, err);
+    }
+    if (st != AGORA_OK)
+        return st;
+    add_probe_sums(m, sums);
     fixed_add(&sums[METRIC_BUDGET_EXHAUSTED], (double)m->exhausted);
     learn(m, t, sums);
     phase_end(clock, PHASE_SETTLE);

@@ -14,6 +14,10 @@ add_test(NAME rank_invariance_quality
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/rank_invariance.sh $<TARGET_FILE:agora>
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance_quality.yaml ${MPIEXEC_EXECUTABLE})
 set_tests_properties(rank_invariance_quality PROPERTIES PROCESSORS 2)
+add_test(NAME rank_invariance_chunks
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/rank_invariance.sh $<TARGET_FILE:agora>
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance_chunks.yaml ${MPIEXEC_EXECUTABLE})
+set_tests_properties(rank_invariance_chunks PROPERTIES PROCESSORS 2)
 add_test(NAME rank_invariance_aigc
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/rank_invariance.sh $<TARGET_FILE:agora>
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance_aigc.yaml ${MPIEXEC_EXECUTABLE}
