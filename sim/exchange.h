@@ -7,9 +7,9 @@
  * only at run time; one collective with counts exchanged first is simpler and, at
  * these message sizes, as fast as hand-posted point-to-point messages. Requests
  * are packed per destination in (auction, participant) order and ranks own
- * ascending auction blocks, so what an owner receives, concatenated by source
- * rank, is in global auction order: the canonical order in which outcomes are
- * applied. */
+ * ascending auction blocks (of the round, or of each chunk of it), so what an
+ * owner receives, concatenated by source rank, is in global auction order: the
+ * canonical order in which outcomes are applied. */
 #ifndef AGORA_EXCHANGE_H
 #define AGORA_EXCHANGE_H
 
