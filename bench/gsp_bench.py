@@ -7,7 +7,10 @@ runs so that machine drift hits every configuration alike. Prints:
     round loop), the ratio to the peer, whole-process wall time and peak memory
     per rank, for agora at 1 and 2 ranks;
   - weak scaling: 2 ranks with twice the agents and auctions against 1 rank
-    (efficiency = 1-rank round-loop time / 2-rank time; 1.0 is perfect);
+    (efficiency = 1-rank round-loop time / 2-rank time; 1.0 is perfect), and
+    the strong-scaling speed-up of 2 ranks at the same size;
+  - the 1-rank round loop pinned to CPU 0 and to CPU 1: a VM's two vCPUs are
+    not always equally fast, and a 2-rank figure follows the slower;
   - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2) at 1
     rank, and whether their outputs are identical (h5diff on every dataset);
   - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
@@ -18,6 +21,7 @@ usage: bench/gsp_bench.py [--agora build/agora] [--repeats 3] [--peer PATH]
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,6 +59,20 @@ def run_agora(agora, ranks, out, scale=1, simd=None):
     }
 
 
+def vcpu_check(agora, out):
+    """The 1-rank round loop pinned to each of the first two CPUs: on a VM they
+    are not always equally fast, and a 2-rank figure is only as fast as the
+    slower one. None where taskset or a second CPU is missing."""
+    if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
+        return None
+    times = []
+    for cpu in (0, 1):
+        cmd = ["taskset", "-c", str(cpu), agora, "run", SCENARIO, "--out", out, "--profile"]
+        text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        times.append(float(re.search(r"rounds ([0-9.]+) s", text).group(1)))
+    return times
+
+
 def run_peer(peer):
     cmd = ["/usr/bin/python3", peer, *(str(x) for x in (AGENTS, AUCTIONS, BIDDERS, SLOTS, ROUNDS))]
     text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -82,6 +100,7 @@ def main():
     args = ap.parse_args()
     simds = ["scalar", "sse2", "avx2"]
     runs = {k: [] for k in ("peer", "1", "2", "2x2", *simds)}
+    cpus = []
     with tempfile.TemporaryDirectory() as tmp:
         out = lambda name: os.path.join(tmp, name + ".h5")
         for _ in range(args.repeats):
@@ -91,6 +110,7 @@ def main():
             runs["2x2"].append(run_agora(args.agora, 2, out("2x2"), scale=2))
             for simd in simds:
                 runs[simd].append(run_agora(args.agora, 1, out(simd), simd=simd))
+            cpus.append(vcpu_check(args.agora, out("pinned")))
         identical = all(same_datasets(out("1"), out(x)) for x in ("2", *simds))
     peer = statistics.median(runs["peer"])
     print(f"standard GSP: 1e6 agents, 1e4 auctions x 50 bidders, 10 slots, 20 rounds; "
@@ -106,6 +126,12 @@ def main():
               f"{median_of(r, 'wall'):9.2f}{max(x['mem'] for x in r):10.1f}")
     eff = median_of(runs["1"], "rounds") / median_of(runs["2x2"], "rounds")
     print(f"weak scaling, 2 ranks with 2x agents and auctions: efficiency {eff:.2f}")
+    strong = median_of(runs["1"], "rounds") / median_of(runs["2"], "rounds")
+    print(f"strong scaling, 2 ranks at the same size: speed-up {strong:.2f}")
+    if cpus[0] is not None:
+        print("vCPU check, 1-rank round loop pinned to CPU 0 / CPU 1 (median s): "
+              f"{statistics.median(c[0] for c in cpus):.3f} / "
+              f"{statistics.median(c[1] for c in cpus):.3f}")
     print(f"outputs identical across 1/2 ranks and {'/'.join(simds)}: {identical}")
     for label, key in (("1-rank", "1"), ("2-rank 2x-size", "2x2")):
         total = median_of(runs[key], "rounds")
