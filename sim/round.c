@@ -13,6 +13,12 @@
 /* Auctions handled together while their requests stay in cache (see
  * round_in_blocks): 3200 requests of 50, ~40 KB of ids and bids. */
 enum { ROUND_BLOCK = 64 };
+/* Owners are found, counted and packed in four quarters of the requests
+ * side by side: one running tally per destination would make every request
+ * wait for the last one's add to reach memory (a store-forwarding chain, most
+ * of the time of these loops); four quarters make four independent chains.
+ * Quarter s is [s * q, (s + 1) * q), the last one also taking the n % 4 rest. */
+enum { QUARTERS = 4 };
 
 /* One auction's top bids for one participant that learns from them: a fixed
  * header, then slots + 1 doubles. */
@@ -35,6 +41,7 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     size_t requests = auctions * m->bidders, slots = m->params.slots;
     size_t wins = auctions * slots;
     m->agent_lo = alloc_array((size_t)m->ranks + 1, sizeof *m->agent_lo);
+    m->tally = alloc_array((size_t)QUARTERS * (size_t)m->ranks, sizeof *m->tally);
     m->participant = alloc_array(requests, sizeof *m->participant);
     m->owner = alloc_array(requests, sizeof *m->owner);
     m->send_index = alloc_array(requests, sizeof *m->send_index);
@@ -55,7 +62,7 @@ static agora_status alloc_buffers(market *m, agora_error *err)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
     if (m->s->probes.auctions && !(m->probe_bids = alloc_array(m->bidders, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for probes");
-    if (!m->agent_lo || !m->participant || !m->owner || !m->send_index ||
+    if (!m->agent_lo || !m->tally || !m->participant || !m->owner || !m->send_index ||
         !m->send_bid || !m->send_wants || !m->win_owner || !m->win_staged || !m->win_send ||
         !m->lane_bids || !m->lane_order || !m->lane_scratch || !m->sample_scratch || !m->sample_rows || !m->winner ||
         !m->price)
@@ -130,7 +137,7 @@ void market_free(market *m)
     exchange_free(&m->plan);
     exchange_free(&m->winners);
     exchange_free(&m->feedback);
-    void *owned[] = {m->agent_lo,   m->participant, m->owner,    m->send_index,
+    void *owned[] = {m->agent_lo,   m->tally, m->participant, m->owner,    m->send_index,
                      m->send_bid,   m->win_owner,   m->win_staged, m->win_send, m->recv_index,
                      m->recv_bid,   m->win_recv,    m->lane_bids, m->sample_scratch, m->sample_rows,
                      m->lane_order, m->winner,      m->price,    m->send_wants,
@@ -226,30 +233,45 @@ static void draw_range(market *m, uint64_t t, uint64_t lo, uint64_t hi)
     }
 }
 
-/* Step 2 for this rank's auctions [lo, hi), whose requests start the buffers:
- * their participants and, with several ranks, their owners, counted per
- * destination. */
-static void draw_participants(market *m, uint64_t t, uint64_t lo, uint64_t hi)
+static size_t quarter_start(size_t n, int s)
 {
-    if (m->all_local) { /* every owner is this rank, and an id is its own local index */
-        draw_range(m, t, lo, hi);
-        return;
-    }
-    /* Owners, counted per destination for the plan, found block by block
-     * while the block's ids are still in cache. */
-    int *count = m->plan.send_counts;
-    memset(count, 0, (size_t)m->ranks * sizeof *count);
-    for (uint64_t b = lo; b < hi; b += ROUND_BLOCK) {
-        uint64_t e = hi - b < ROUND_BLOCK ? hi : b + ROUND_BLOCK;
-        draw_range(m, t, b, e);
-        size_t j = (size_t)(b - m->request_origin) * m->bidders;
-        size_t end = (size_t)(e - m->request_origin) * m->bidders;
-        for (; j < end; j++) {
+    return (size_t)s * (n / QUARTERS);
+}
+
+/* Step 2b: the owners of requests [0, n) and, per quarter, how many each rank
+ * owns (m->tally[s * ranks + r]); their sums are the plan's send counts. */
+static void find_owners(market *m, size_t n)
+{
+    int ranks = m->ranks, *tally = m->tally;
+    size_t q = n / QUARTERS;
+    memset(tally, 0, (size_t)QUARTERS * (size_t)ranks * sizeof *tally);
+    for (size_t i = 0; i < q; i++)
+        for (int s = 0; s < QUARTERS; s++) {
+            size_t j = quarter_start(n, s) + i;
             int r = owner_of(m, m->participant[j]);
             m->owner[j] = r;
-            count[r]++;
+            tally[s * ranks + r]++;
         }
+    for (size_t j = QUARTERS * q; j < n; j++) {
+        int r = owner_of(m, m->participant[j]);
+        m->owner[j] = r;
+        tally[(QUARTERS - 1) * ranks + r]++;
     }
+    for (int r = 0; r < ranks; r++) {
+        int sum = 0;
+        for (int s = 0; s < QUARTERS; s++)
+            sum += tally[s * ranks + r];
+        m->plan.send_counts[r] = sum;
+    }
+}
+
+/* Step 2 for this rank's auctions [lo, hi), whose requests start the buffers:
+ * their participants and, with several ranks, their owners. */
+static void draw_participants(market *m, uint64_t t, uint64_t lo, uint64_t hi)
+{
+    draw_range(m, t, lo, hi);
+    if (!m->all_local) /* with one rank every owner is this rank, and an id is its own local index */
+        find_owners(m, (size_t)(hi - lo) * m->bidders);
 }
 
 /* Step 4 for one set of requests (routed from other ranks, or this rank's own):
@@ -666,10 +688,30 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
         st = reserve_recv(m, x->recv_total, err);
     if (st != AGORA_OK)
         return st;
-    /* Slots taken and requests packed in one pass. */
-    for (size_t j = 0; j < requests; j++) {
+    /* Slots taken and requests packed in one pass, by quarters (see
+     * find_owners): quarter s of destination r starts after the quarters
+     * before it, so each destination's block stays in request order. */
+    int ranks = m->ranks, *next = m->tally;
+    for (int r = 0; r < ranks; r++) {
+        int start = x->cursor[r];
+        for (int s = 0; s < QUARTERS; s++) {
+            int count = next[s * ranks + r];
+            next[s * ranks + r] = start;
+            start += count;
+        }
+    }
+    size_t q = requests / QUARTERS;
+    for (size_t i = 0; i < q; i++)
+        for (int s = 0; s < QUARTERS; s++) {
+            size_t j = quarter_start(requests, s) + i;
+            int r = m->owner[j];
+            uint32_t slot = (uint32_t)next[s * ranks + r]++;
+            x->slot[j] = slot;
+            m->send_index[slot] = (uint32_t)(m->participant[j] - m->agent_lo[r]);
+        }
+    for (size_t j = QUARTERS * q; j < requests; j++) {
         int r = m->owner[j];
-        uint32_t slot = exchange_take_slot(x, r);
+        uint32_t slot = (uint32_t)next[(QUARTERS - 1) * ranks + r]++;
         x->slot[j] = slot;
         m->send_index[slot] = (uint32_t)(m->participant[j] - m->agent_lo[r]);
     }

@@ -46,6 +46,7 @@ typedef struct {
     MPI_Datatype outcome_type;
     uint64_t *agent_lo;    /* [ranks + 1] first agent id of each rank */
     double owner_scale;    /* ranks / agents: estimates an id's owner without dividing */
+    int *tally;            /* [4][ranks]: owners per quarter of the requests, then cursors */
     size_t exhausted; /* local agents with a spent budget */
     uint64_t digest;  /* population_digest of the local agents, kept up to date */
     phase_clock *clock;
