@@ -11,7 +11,7 @@ runs so that machine drift hits every configuration alike. Prints:
     the strong-scaling speed-up of 2 ranks at the same size;
   - the 1-rank round loop pinned to CPU 0 and to CPU 1: a VM's two vCPUs are
     not always equally fast, and a 2-rank figure follows the slower;
-  - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2) at 1
+  - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2|avx512) at 1
     rank, and whether their outputs are identical (h5diff on every dataset);
   - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
     run at twice the size.
@@ -98,7 +98,7 @@ def main():
     ap.add_argument("--peer", default=os.path.join(ROOT, "..", "shared", "peers", "peer_gsp.py"))
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
-    simds = ["scalar", "sse2", "avx2"]
+    simds = ["scalar", "sse2", "avx2", "avx512"]
     runs = {k: [] for k in ("peer", "1", "2", "2x2", *simds)}
     cpus = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -589,13 +589,13 @@ START_TEST(test_vcg_quality_truthful_is_dominant)
 END_TEST
 
 /* The lane-parallel selection (rank_lanes.c) against the reference selection,
- * on every instruction-set path this CPU runs: random batches of 1..4 auctions
+ * on every instruction-set path this CPU runs: random batches of 1..8 auctions
  * sharing n, slots and reserve, with and without weights, half of them free of
  * ties (the branch-free path) and half with the edge cases of random_instance
  * (ties, NaN, zero and negative bids: the fallback). */
 START_TEST(test_rank_lanes_match_reference)
 {
-    static const char *const paths[] = {"scalar", "sse2", "avx2"};
+    static const char *const paths[] = {"scalar", "sse2", "avx2", "avx512"};
     pcg32 g = rng_stream(11, 301, 0, 0);
     static instance in[POSITION_LANES];
     static double w[POSITION_LANES][MAX_BIDDERS];

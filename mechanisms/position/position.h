@@ -64,14 +64,14 @@ uint32_t position_rank_weighted(const position_params *p, const double *bids, po
  * weights w[l] (NULL: none) and ids[l], n participants each; order[l] (slots + 1
  * entries) and ranked[l] receive exactly what position_rank_weighted returns,
  * eligible[l] the number of eligible participants. scratch holds position_lanes_scratch(n, slots) doubles. */
-#define POSITION_LANES 4u
+#define POSITION_LANES 8u /* one AVX-512 register of doubles */
 #define POSITION_LANE_CAP 32u /* more ranked places: the reference selection */
 void position_rank_lanes(const position_params *p, uint32_t lanes, const double *const *bids,
                          const position_weights *w, const uint32_t *const *ids, uint32_t n,
                          uint32_t *const *order, uint32_t *ranked, uint32_t *eligible,
                          double *scratch);
 size_t position_lanes_scratch(uint32_t n, uint32_t slots);
-/* The instruction set the selection uses ("avx2", "sse2" or "scalar"), and a way
+/* The instruction set the selection uses ("avx512", "avx2", "sse2" or "scalar"), and a way
  * to force one (returns 0 when this CPU cannot run it). */
 const char *position_simd_path(void);
 int position_simd_force(const char *name);
