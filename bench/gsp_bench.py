@@ -129,9 +129,13 @@ def main():
     strong = median_of(runs["1"], "rounds") / median_of(runs["2"], "rounds")
     print(f"strong scaling, 2 ranks at the same size: speed-up {strong:.2f}")
     if cpus[0] is not None:
+        fast, slow = sorted(statistics.median(c[k] for c in cpus) for k in (0, 1))
         print("vCPU check, 1-rank round loop pinned to CPU 0 / CPU 1 (median s): "
               f"{statistics.median(c[0] for c in cpus):.3f} / "
               f"{statistics.median(c[1] for c in cpus):.3f}")
+        if slow > 1.15 * fast:
+            print(f"WARNING: one CPU is {100 * (slow / fast - 1):.0f}% slower than the other: "
+                  "the 2-rank figures measure the slower one")
     print(f"outputs identical across 1/2 ranks and {'/'.join(simds)}: {identical}")
     for label, key in (("1-rank", "1"), ("2-rank 2x-size", "2x2")):
         total = median_of(runs[key], "rounds")
