@@ -285,10 +285,11 @@ void population_prefetch_bids(const population *p, const uint32_t *index, size_t
         agora_prefetch(&p->state.value[index[j]]);
 }
 
-void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
-                     double *out)
+size_t population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
+                       double *out)
 {
     const agent_group *only = p->n_groups == 1 ? &p->groups[0] : NULL;
+    size_t placed = 0;
     if (!only || !only->b->bid_many || only->stride || only->pacing != PACING_NONE) {
         /* Agents with state: ask for a few requests' lines ahead, so that their
          * misses overlap instead of queueing one agent after another. */
@@ -297,19 +298,21 @@ void population_bids(const population *p, const uint32_t *index, size_t n, uint6
             if (ahead && j + BIDS_AHEAD < n)
                 population_prefetch(p, index[j + BIDS_AHEAD], 0);
             out[j] = population_bid(p, index[j], round);
+            placed += out[j] > 0.0;
         }
-        return;
+        return placed;
     }
     /* One stateless behaviour for everyone: a tight gather the CPU can overlap,
-     * then the same rules as population_bid. */
+     * then the same rules as population_bid, in one pass that also counts. */
     only->b->bid_many(&only->params, &p->state, index, n, out);
-    for (size_t j = 0; j < n; j++)
-        if (!(out[j] > 0.0) || !isfinite(out[j]))
-            out[j] = 0.0;
-    if (p->budgeted)
-        for (size_t j = 0; j < n; j++)
-            if (!(p->state.budget_left[index[j]] > 0.0))
-                out[j] = 0.0;
+    const double *budget = p->budgeted ? p->state.budget_left : NULL;
+    for (size_t j = 0; j < n; j++) {
+        double b = out[j];
+        int ok = b > 0.0 && isfinite(b) && !(budget && !(budget[index[j]] > 0.0));
+        out[j] = ok ? b : 0.0;
+        placed += (size_t)ok;
+    }
+    return placed;
 }
 
 double population_multiplier(const population *p, size_t i, uint64_t round)

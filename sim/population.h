@@ -60,9 +60,9 @@ void population_free(population *p);
  * finite number. */
 double population_bid(const population *p, size_t i, uint64_t round);
 /* out[j] = population_bid(p, index[j], round) for n requests, batched: the
- * round's hot path on the owner side. */
-void population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
-                     double *out);
+ * round's hot path on the owner side. Returns how many bids are placed (> 0). */
+size_t population_bids(const population *p, const uint32_t *index, size_t n, uint64_t round,
+                       double *out);
 /* The value lines of n agents, for a block of requests whose bids are
  * computed soon after. */
 void population_prefetch_bids(const population *p, const uint32_t *index, size_t n);

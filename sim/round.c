@@ -281,17 +281,15 @@ static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requ
                        uint8_t *wants, fixed_sum sums[METRIC_SUMMED])
 {
     const population *pop = m->pop;
-    size_t placed = 0;
-    population_bids(pop, index, requests, t, bid);
+    size_t positive = population_bids(pop, index, requests, t, bid);
     fixed_add(&sums[METRIC_BID_REQUESTS], (double)requests);
     if (pop->all_truthful) {
         /* Every placed bid is its value: each multiplier is exactly 1. */
-        for (size_t j = 0; j < requests; j++)
-            placed += bid[j] > 0.0;
-        fixed_add(&sums[METRIC_MULTIPLIER_SUM], (double)placed);
-        fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
+        fixed_add(&sums[METRIC_MULTIPLIER_SUM], (double)positive);
+        fixed_add(&sums[METRIC_BIDS_PLACED], (double)positive);
         return;
     }
+    size_t placed = 0;
     for (size_t j = 0; j < requests; j++) {
         uint32_t i = index[j];
         double value = pop->state.value[i];
