@@ -240,7 +240,7 @@ static char *finish(text *t)
 
 char *sweep_manifest_text(const sweep_spec *spec, uint64_t master)
 {
-    size_t runs;
+    size_t runs = 0; /* set on success; zeroed because -O3 cannot see that */
     if (sweep_count(spec, &runs, NULL) != AGORA_OK)
         return NULL;
     text t = {0};

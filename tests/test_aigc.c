@@ -137,7 +137,7 @@ static void enumerate(const aigc_instance *in, welfare_fn f, uint32_t skip, uint
 
 static double brute_optimum(const aigc_instance *in, welfare_fn f, uint32_t skip)
 {
-    int32_t pos[MAX_N];
+    int32_t pos[MAX_N] = {0}; /* filled before use; zeroed so -O3 sees it */
     double best = 0.0; /* the empty allocation */
     enumerate(in, f, skip, 0, 0, 0, pos, &best);
     return best;

@@ -11,7 +11,7 @@
 #include "position.h"
 #include "sampling.h"
 
-enum { MAX_SLOTS = 16, MAX_BIDDERS = 64 };
+enum { MAX_SLOTS = 32, MAX_BIDDERS = 160 }; /* past 128: the selection works in blocks of 64 */
 
 static uint32_t order[MAX_SLOTS + 1];
 static uint32_t winner[MAX_SLOTS];
@@ -272,7 +272,7 @@ static int by_ctr_desc(const void *a, const void *b)
  * bind, zero/NaN/negative bids, exact ties, zero-click slots. */
 static void random_instance(pcg32 *g, instance *in)
 {
-    static uint32_t scratch[8 * MAX_BIDDERS]; /* sampling_scratch_size(MAX_BIDDERS) */
+    static uint32_t scratch[16 * MAX_BIDDERS]; /* >= sampling_scratch_size(MAX_BIDDERS) */
     in->slots = 1 + rng_below(g, 10);
     in->n = rng_below(g, MAX_BIDDERS + 1);
     for (uint32_t s = 0; s < in->slots; s++)
@@ -600,14 +600,15 @@ START_TEST(test_rank_lanes_match_reference)
     static instance in[POSITION_LANES];
     static double w[POSITION_LANES][MAX_BIDDERS];
     static uint32_t got[POSITION_LANES][MAX_SLOTS + 1], want[MAX_SLOTS + 1];
-    static double scratch[(MAX_BIDDERS + POSITION_LANE_CAP) * POSITION_LANES];
+    static double scratch[(2 * MAX_BIDDERS + POSITION_LANE_CAP) * POSITION_LANES];
     int paths_run = 0;
     for (size_t q = 0; q < sizeof paths / sizeof paths[0]; q++) {
         if (!position_simd_force(paths[q]))
             continue;
         paths_run++;
         for (int t = 0; t < 4000; t++) {
-            uint32_t lanes = 1 + rng_below(&g, POSITION_LANES);
+            /* Full batches half the time: the AVX-512 path's own case. */
+            uint32_t lanes = rng_bernoulli(&g, 0.5) ? POSITION_LANES : 1 + rng_below(&g, POSITION_LANES);
             int weighted = rng_bernoulli(&g, 0.5), tie_free = rng_bernoulli(&g, 0.5);
             const double *bids[POSITION_LANES];
             position_weights wt[POSITION_LANES];
@@ -626,6 +627,8 @@ START_TEST(test_rank_lanes_match_reference)
                 order_of[l] = got[l];
             }
             position_params p = {in[0].slots, in[0].ctr, in[0].reserve};
+            if (rng_below(&g, 4) == 0) /* up to POSITION_LANE_CAP places; ranking reads no CTR */
+                p.slots = 1 + rng_below(&g, POSITION_LANE_CAP - 1u);
             position_rank_lanes(&p, lanes, bids, wt, ids, in[0].n, order_of, ranked, eligible, scratch);
             for (uint32_t l = 0; l < lanes; l++) {
                 uint32_t n_want = position_rank_weighted(&p, bids[l], wt[l], ids[l], in[0].n, want);

@@ -21,6 +21,7 @@
  * AGORA_SIMD=scalar, sse2, avx2 or avx512 in the environment forces one (tests
  * compare them). */
 #include "position.h"
+#include "rank_lanes_avx512.h"
 
 #include <float.h>
 #include <math.h>
@@ -163,7 +164,7 @@ const char *position_simd_path(void)
 size_t position_lanes_scratch(uint32_t n, uint32_t slots)
 {
     (void)slots; /* the top list is padded to POSITION_LANE_CAP whatever the slots */
-    return ((size_t)n + POSITION_LANE_CAP) * POSITION_LANES;
+    return (2u * (size_t)n + POSITION_LANE_CAP) * POSITION_LANES; /* keys, top, rows */
 }
 
 /* Step 2 for one lane. top holds `width` (a power of two >= cap) scores per
@@ -243,12 +244,23 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
 {
     uint32_t cap = p->slots + 1u;
     double *keys = scratch, *top = scratch + (size_t)n * POSITION_LANES;
+    double *rows = top + POSITION_LANE_CAP * POSITION_LANES;
     for (uint32_t l = 0; l < lanes; l++)
         eligible[l] = 0;
     int weighted = 0;
     for (uint32_t l = 0; l < lanes; l++)
         weighted |= w[l] != NULL;
-    if (lanes == POSITION_LANES && !weighted)
+    if (!chosen)
+        position_simd_path();
+    int full = lanes == POSITION_LANES && !weighted;
+#if defined(__x86_64__)
+    int vector_place = full && chosen == top_avx512 && cap <= POSITION_LANE_CAP && !isnan(p->reserve);
+#else
+    int vector_place = 0;
+#endif
+    if (vector_place)
+        rank_keys_avx512(p->reserve, bids, n, keys, rows, eligible);
+    else if (full)
         unweighted_keys(p->reserve, bids, n, keys, eligible);
     else
         any_keys(p, lanes, bids, w, n, keys, eligible);
@@ -262,11 +274,14 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
         width *= 2u;
     for (uint32_t q = 0; q < width * POSITION_LANES; q++)
         top[q] = -INFINITY;
-    if (!chosen)
-        position_simd_path();
     chosen(keys, n, cap, top);
     for (uint32_t l = 0; l < lanes; l++) {
-        ranked[l] = place_lane(keys, n, top, cap, width, l, order[l]);
+#if defined(__x86_64__)
+        if (vector_place)
+            ranked[l] = rank_place_avx512(rows + (size_t)l * n, n, top, cap, l, order[l]);
+        else
+#endif
+            ranked[l] = place_lane(keys, n, top, cap, width, l, order[l]);
         if (ranked[l] == UINT32_MAX)
             ranked[l] = position_rank_weighted(p, bids[l], w[l], ids[l], n, order[l]);
     }

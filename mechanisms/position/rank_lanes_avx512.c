@@ -1,0 +1,122 @@
+/* AVX-512 key building and winner placement for the lane-parallel selection
+ * (rank_lanes.c). The scalar versions cost more than the insertion network
+ * itself: a branchy eligibility test and transposition per bid, then a scan of
+ * every key and a binary search of the top list per winner. Here eligibility
+ * is one compare per eight bids, the transposition eight-by-eight in
+ * registers, and the winners are compressed out of their row eight keys at a
+ * time; a winner's place is the number of winners scoring above it, a compare
+ * and a population count. Every step compares exactly, so the result is the
+ * scalar path's. */
+#if defined(__x86_64__)
+#include "rank_lanes_avx512.h"
+
+#include "position.h"
+
+#include <float.h>
+#include <immintrin.h>
+#include <math.h>
+
+#define TARGET __attribute__((target("avx512f,popcnt")))
+
+/* col[c] holds element c of every row: lane l of col[c] is rows[l][c]. */
+TARGET static void transpose8(const __m512d rows[8], __m512d col[8])
+{
+    __m512d t[8], u[8];
+    for (int r = 0; r < 8; r += 2) {
+        t[r] = _mm512_unpacklo_pd(rows[r], rows[r + 1]);     /* elements 0 2 4 6 of rows r, r+1 */
+        t[r + 1] = _mm512_unpackhi_pd(rows[r], rows[r + 1]); /* elements 1 3 5 7 */
+    }
+    /* In 128-bit blocks: 0x88 takes blocks 0 and 2 of each source, 0xdd blocks
+     * 1 and 3. u[h] then holds elements h and h + 4 of rows 0-3, u[h + 4] of
+     * rows 4-7. */
+    for (int h = 0; h < 2; h++) {
+        u[h] = _mm512_shuffle_f64x2(t[h], t[h + 2], 0x88);
+        u[h + 2] = _mm512_shuffle_f64x2(t[h], t[h + 2], 0xdd);
+        u[h + 4] = _mm512_shuffle_f64x2(t[h + 4], t[h + 6], 0x88);
+        u[h + 6] = _mm512_shuffle_f64x2(t[h + 4], t[h + 6], 0xdd);
+    }
+    for (int h = 0; h < 4; h++) {
+        col[h] = _mm512_shuffle_f64x2(u[h], u[h + 4], 0x88);
+        col[h + 4] = _mm512_shuffle_f64x2(u[h], u[h + 4], 0xdd);
+    }
+}
+
+TARGET void rank_keys_avx512(double reserve, const double *const *bids, uint32_t n, double *keys,
+                             double *rows, uint32_t *eligible)
+{
+    /* bid > 0 && bid >= reserve is bid >= max(reserve, the least positive
+     * double), NaN failing both. */
+    const __m512d floor = _mm512_set1_pd(reserve > DBL_TRUE_MIN ? reserve : DBL_TRUE_MIN);
+    const __m512d none = _mm512_set1_pd(-INFINITY);
+    uint32_t count[8] = {0};
+    for (uint32_t i = 0; i < n; i += 8) {
+        uint32_t width = n - i < 8 ? n - i : 8;
+        __mmask8 tail = (__mmask8)((1u << width) - 1u);
+        __m512d key[8], col[8];
+        for (int l = 0; l < 8; l++) {
+            __m512d b = _mm512_maskz_loadu_pd(tail, bids[l] + i);
+            __mmask8 ok = _mm512_mask_cmp_pd_mask(tail, b, floor, _CMP_GE_OQ);
+            key[l] = _mm512_mask_blend_pd(ok, none, b);
+            count[l] += (uint32_t)__builtin_popcount(ok);
+            _mm512_mask_storeu_pd(rows + (size_t)l * n + i, tail, key[l]);
+        }
+        transpose8(key, col);
+        for (uint32_t c = 0; c < width; c++)
+            _mm512_storeu_pd(keys + (size_t)(i + c) * 8u, col[c]);
+    }
+    for (int l = 0; l < 8; l++)
+        eligible[l] = count[l];
+}
+
+TARGET uint32_t rank_place_avx512(const double *row, uint32_t n, const double *top, uint32_t cap,
+                                  uint32_t lane, uint32_t *order)
+{
+    /* With fewer eligible than places the threshold is -inf; -DBL_MAX still
+     * drops the ineligible. */
+    double threshold = top[(cap - 1u) * POSITION_LANES + lane];
+    if (threshold < -DBL_MAX)
+        threshold = -DBL_MAX;
+    const __m512d cut = _mm512_set1_pd(threshold), none = _mm512_set1_pd(-INFINITY);
+    /* The lane's top list, eight places a vector, -inf past cap. */
+    __m512d column[POSITION_LANE_CAP / 8u];
+    uint32_t vectors = (cap + 7u) / 8u;
+    for (uint32_t v = 0; v < vectors; v++) {
+        __m256i at = _mm256_add_epi32(_mm256_set_epi32(56, 48, 40, 32, 24, 16, 8, 0),
+                                      _mm256_set1_epi32((int)(v * 64u + lane)));
+        uint32_t places_left = cap - v * 8u;
+        __mmask8 real = (__mmask8)(places_left >= 8u ? 0xffu : (1u << places_left) - 1u);
+        column[v] = _mm512_mask_i32gather_pd(none, real, at, top, 8);
+    }
+    uint32_t count = 0;
+    uint64_t places = 0;
+    for (uint32_t i = 0; i < n; i += 64) {
+        /* The winners among 64 participants as bits, then one by one: the
+         * loop runs `cap` times in the common case, so it predicts well. */
+        uint64_t win = 0;
+        for (uint32_t c = 0; c < 64 && i + c < n; c += 8) {
+            uint32_t width = n - i - c < 8 ? n - i - c : 8;
+            __mmask8 tail = (__mmask8)((1u << width) - 1u);
+            __m512d k = _mm512_maskz_loadu_pd(tail, row + i + c);
+            win |= (uint64_t)_mm512_mask_cmp_pd_mask(tail, k, cut, _CMP_GE_OQ) << c;
+        }
+        uint32_t found = (uint32_t)__builtin_popcountll(win);
+        if (count + found > cap)
+            return UINT32_MAX; /* ties at the threshold */
+        count += found;
+        for (uint32_t q = 0; q < found; q++, win &= win - 1u) {
+            uint32_t j = i + (uint32_t)__builtin_ctzll(win);
+            __m512d mine = _mm512_set1_pd(row[j]);
+            uint32_t place = 0;
+            for (uint32_t v = 0; v < vectors; v++)
+                place += (uint32_t)__builtin_popcount(_mm512_cmp_pd_mask(column[v], mine, _CMP_GT_OQ));
+            places |= 1ull << place;
+            order[place] = j;
+        }
+    }
+    /* A winner's place counts the top scores above its own. Distinct scores
+     * take the places 0 .. count - 1; a tie leaves one empty. */
+    if (places != (count == 64 ? ~0ull : (1ull << count) - 1u))
+        return UINT32_MAX;
+    return count;
+}
+#endif
