@@ -16,17 +16,7 @@
 #include "position.h"
 #include "probe.h"
 #include "scenario.h"
-
-/* What an auction sends back to an owner for one of its winning requests. Only
- * winners travel (about slots/bidders of the requests). `request` is the
- * request's position within the block this rank sent to that owner (its own
- * block when the owner is this rank: such outcomes never travel). */
-typedef struct {
-    double clicks;
-    double payment; /* price per click * clicks, before the budget cap */
-    uint32_t request;
-    uint32_t unused;
-} win_outcome;
+#include "win_outcome.h"
 
 typedef struct {
     const scenario *s;

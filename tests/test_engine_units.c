@@ -3,12 +3,14 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fixed_sum.h"
 #include "metrics.h"
 #include "partition.h"
 #include "population.h"
 #include "rng.h"
+#include "settle_wide.h"
 
 START_TEST(blocks_cover_every_id_once)
 {
@@ -112,6 +114,67 @@ START_TEST(unclamped_local_total_matches_fixed_add)
 }
 END_TEST
 
+/* settle_outcomes (round.c) for agents without budgets or learner state, one
+ * winner at a time: the reference for settle_wide. */
+static void settle_reference(const population *pop, const win_outcome *o, size_t count,
+                             const uint32_t *index, fixed_sum sums[3], uint64_t *digest)
+{
+    const agent_state *a = &pop->state;
+    for (size_t w = 0; w < count; w++, o++) {
+        uint32_t i = index[o->request];
+        *digest -= population_agent_hash(pop, i);
+        *agent_spend(a, i) += o->payment;
+        *agent_clicks(a, i) += o->clicks;
+        *digest += population_agent_hash(pop, i);
+        fixed_add_unclamped(&sums[0], a->value[i] * o->clicks);
+        fixed_add_unclamped(&sums[1], o->payment);
+        fixed_add_unclamped(&sums[2], o->clicks);
+    }
+}
+
+START_TEST(wide_settlement_matches_one_by_one)
+{
+    /* 40 agents and 1003 outcomes: agents win again within a group of eight,
+     * and the last three outcomes are left to the caller. A few payments are
+     * too large for the lanes (the group is then added term by term), one is
+     * NaN. Every bit must match: agent state, digest and the three sums. */
+    enum { AGENTS = 40, OUTCOMES = 1003 };
+    static double value[AGENTS], paid_ref[2 * AGENTS], paid_wide[2 * AGENTS];
+    static uint32_t index[OUTCOMES];
+    static win_outcome o[OUTCOMES];
+    pcg32 g;
+    pcg32_seed(&g, 17, 3);
+    for (int i = 0; i < AGENTS; i++)
+        value[i] = rng_lognormal(&g, 0.0, 0.5);
+    for (int w = 0; w < OUTCOMES; w++) {
+        index[w] = rng_below(&g, AGENTS);
+        o[w].request = (uint32_t)(OUTCOMES - 1 - w); /* read through index, in any order */
+        o[w].clicks = rng_bernoulli(&g, 0.5) ? 0.3 * rng_uniform01(&g) : 1.0;
+        o[w].payment = o[w].clicks * rng_lognormal(&g, 0.0, 1.0);
+        if (w % 97 == 5) /* on the grid (x 2^40) past 2^62 (the wide path), 2^63 and 2^73 */
+            o[w].payment = w % 3 == 0 ? 5e6 : w % 3 == 1 ? 1e7 : 1e10;
+    }
+    o[500].payment = NAN;
+    population ref = {.state = {.first_id = 1000, .n = AGENTS, .value = value, .paid = paid_ref}};
+    agent_state wide = {.first_id = 1000, .n = AGENTS, .value = value, .paid = paid_wide};
+    fixed_sum want[3] = {{0}}, got[3] = {{0}};
+    uint64_t want_digest = 7, got_digest = 7;
+    settle_reference(&ref, o, OUTCOMES, index, want, &want_digest);
+    size_t done = settle_wide(&wide, o, OUTCOMES, index, &got[0], &got[1], &got[2], &got_digest);
+    ck_assert_uint_eq(done % 8, 0);
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && !getenv("AGORA_SIMD"))
+        ck_assert_uint_eq(done, OUTCOMES - OUTCOMES % 8);
+#endif
+    population rest = {.state = wide};
+    settle_reference(&rest, o + done, OUTCOMES - done, index, got, &got_digest);
+    ck_assert(memcmp(paid_ref, paid_wide, sizeof paid_ref) == 0);
+    ck_assert_uint_eq(want_digest, got_digest);
+    for (int k = 0; k < 3; k++)
+        ck_assert(want[k].v == got[k].v);
+}
+END_TEST
+
 START_TEST(mean_cpc_is_revenue_over_clicks)
 {
     double row[METRIC_COUNT] = {0};
@@ -154,6 +217,7 @@ int main(void)
     tcase_add_test(tc, fixed_sum_is_independent_of_order_and_grouping);
     tcase_add_test(tc, fixed_sum_flags_out_of_range);
     tcase_add_test(tc, unclamped_local_total_matches_fixed_add);
+    tcase_add_test(tc, wide_settlement_matches_one_by_one);
     tcase_add_test(tc, mean_cpc_is_revenue_over_clicks);
     tcase_add_test(tc, groups_follow_cumulative_shares);
     suite_add_tcase(s, tc);

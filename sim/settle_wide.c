@@ -1,0 +1,167 @@
+/* Settlement eight winners at a time. Without budgets or learner state, most
+ * of a winner's settling is arithmetic, not memory: six splitmix64 mixes (its
+ * hash before and after, for the state digest) and three fixed-point terms.
+ * Here the agents are updated one by one, in order, as before (an agent may
+ * win twice in a row), and their old and new states recorded; the mixes and
+ * the terms' rounding then run on eight lanes. Integer sums do not depend on
+ * their order, so the digest and the fixed-point totals keep their bits:
+ * each lane's terms are split into 32-bit halves and summed in 64-bit lanes,
+ * and the halves are joined into the 128-bit sums once per call. A group with
+ * a term too large for the lanes (or a NaN) is added term by term instead,
+ * exactly as fixed_add_unclamped would. */
+#include "settle_wide.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefetch.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define TARGET __attribute__((target("avx512f,avx512dq")))
+#define AHEAD 8 /* winners whose lines are asked for ahead, as in round.c */
+
+/* agent_mix64 (population.h) on eight lanes. */
+TARGET static inline __m512i mix8(__m512i x)
+{
+    x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 30));
+    x = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)0xbf58476d1ce4e5b9ULL));
+    x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 27));
+    x = _mm512_mullo_epi64(x, _mm512_set1_epi64((long long)0x94d049bb133111ebULL));
+    return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
+}
+
+/* population_agent_hash without budgets or learner state, from the lanes'
+ * mixed ids and their spend and clicks. */
+TARGET static inline __m512i hash8(__m512i mixed_id, const double *spend, const double *clicks)
+{
+    __m512i h = mix8(_mm512_xor_si512(mixed_id, _mm512_castpd_si512(_mm512_loadu_pd(spend))));
+    return mix8(_mm512_xor_si512(h, _mm512_castpd_si512(_mm512_loadu_pd(clicks))));
+}
+
+/* 64-bit lane sums of the low (unsigned) and high (signed) 32-bit halves of
+ * one fixed-point sum's terms. */
+typedef struct {
+    __m512i low, high;
+} lane_sum;
+
+/* The terms of fixed_add_unclamped for eight values, or 0 when one of them
+ * takes its wide path (then the group is added term by term). */
+TARGET static inline int round8(const double *x, __m512i *rounded)
+{
+    __m512d scaled = _mm512_mul_pd(_mm512_loadu_pd(x), _mm512_set1_pd(FIXED_SCALE));
+    __m512d size = _mm512_abs_pd(scaled);
+    if (_mm512_cmp_pd_mask(size, _mm512_set1_pd(0x1p62), _CMP_LT_OQ) != 0xff)
+        return 0;
+    /* scaled + copysign(0.5, scaled), truncated: the scalar rounding. */
+    __m512d half = _mm512_or_pd(_mm512_set1_pd(0.5), _mm512_and_pd(scaled, _mm512_set1_pd(-0.0)));
+    *rounded = _mm512_cvttpd_epi64(_mm512_add_pd(scaled, half));
+    return 1;
+}
+
+TARGET static inline void add8(lane_sum *s, __m512i r)
+{
+    s->low = _mm512_add_epi64(s->low, _mm512_and_si512(r, _mm512_set1_epi64(0xffffffff)));
+    s->high = _mm512_add_epi64(s->high, _mm512_srai_epi64(r, 32));
+}
+
+/* sum += the lanes' total, and the lanes restart from zero. */
+TARGET static void flush(lane_sum *s, fixed_sum *sum)
+{
+    int64_t low[8], high[8];
+    _mm512_storeu_si512(low, s->low);
+    _mm512_storeu_si512(high, s->high);
+    __extension__ __int128 total = 0;
+    for (int l = 0; l < 8; l++)
+        total += (__extension__(__int128)high[l] << 32) + low[l];
+    sum->v += total;
+    s->low = s->high = _mm512_setzero_si512();
+}
+
+TARGET static size_t settle8(const agent_state *a, const win_outcome *o, size_t count,
+                             const uint32_t *index, fixed_sum *sums[3], uint64_t *digest)
+{
+    const double *value = a->value;
+    double *paid = a->paid;
+    lane_sum lanes[3];
+    for (int k = 0; k < 3; k++)
+        lanes[k].low = lanes[k].high = _mm512_setzero_si512();
+    __m512i change = _mm512_setzero_si512();
+    size_t groups = count / 8u;
+    for (size_t group = 0; group < groups; group++, o += 8) {
+        uint64_t id[8];
+        double spend_before[8], clicks_before[8], spend_after[8], clicks_after[8];
+        double term[3][8]; /* welfare, revenue, clicks */
+        for (int q = 0; q < 8; q++) {
+            size_t w = group * 8u + (size_t)q;
+            if (w + AHEAD < count) {
+                uint32_t ahead = index[o[q + AHEAD].request];
+                agora_prefetch(&paid[2u * (size_t)ahead]);
+                agora_prefetch(&value[ahead]);
+            }
+            uint32_t i = index[o[q].request];
+            double *p = &paid[2u * (size_t)i]; /* agent_spend, then agent_clicks */
+            spend_before[q] = p[0];
+            clicks_before[q] = p[1];
+            p[0] += o[q].payment;
+            p[1] += o[q].clicks;
+            spend_after[q] = p[0];
+            clicks_after[q] = p[1];
+            id[q] = a->first_id + i;
+            term[0][q] = value[i] * o[q].clicks;
+            term[1][q] = o[q].payment;
+            term[2][q] = o[q].clicks;
+        }
+        __m512i mixed = mix8(_mm512_loadu_si512(id));
+        change = _mm512_add_epi64(change, hash8(mixed, spend_after, clicks_after));
+        change = _mm512_sub_epi64(change, hash8(mixed, spend_before, clicks_before));
+        __m512i rounded[3];
+        if (round8(term[0], &rounded[0]) && round8(term[1], &rounded[1]) &&
+            round8(term[2], &rounded[2])) {
+            for (int k = 0; k < 3; k++)
+                add8(&lanes[k], rounded[k]);
+            continue;
+        }
+        for (int k = 0; k < 3; k++) {
+            flush(&lanes[k], sums[k]);
+            for (int q = 0; q < 8; q++)
+                fixed_add_unclamped(sums[k], term[k][q]);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        flush(&lanes[k], sums[k]);
+    *digest += (uint64_t)_mm512_reduce_add_epi64(change);
+    return groups * 8u;
+}
+#endif
+
+static int wide_settles(void)
+{
+#if defined(__x86_64__)
+    static int known, wide;
+    if (!known) {
+        const char *forced = getenv("AGORA_SIMD");
+        wide = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+               (!forced || strcmp(forced, "avx512") == 0);
+        known = 1;
+    }
+    return wide;
+#else
+    return 0;
+#endif
+}
+
+size_t settle_wide(const agent_state *a, const win_outcome *o, size_t count, const uint32_t *index,
+                   fixed_sum *welfare, fixed_sum *revenue, fixed_sum *clicks, uint64_t *digest)
+{
+    if (a->budget_left || !wide_settles())
+        return 0;
+#if defined(__x86_64__)
+    fixed_sum *sums[3] = {welfare, revenue, clicks};
+    return settle8(a, o, count, index, sums, digest);
+#else
+    (void)o, (void)count, (void)index, (void)welfare, (void)revenue, (void)clicks, (void)digest;
+    return 0;
+#endif
+}
