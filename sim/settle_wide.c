@@ -74,7 +74,7 @@ TARGET static void flush(lane_sum *s, fixed_sum *sum)
     _mm512_storeu_si512(high, s->high);
     __extension__ __int128 total = 0;
     for (int l = 0; l < 8; l++)
-        total += (__extension__(__int128)high[l] << 32) + low[l];
+        total += (__extension__(__int128)high[l] * 0x100000000) + low[l]; /* high may be negative: no shift */
     sum->v += total;
     s->low = s->high = _mm512_setzero_si512();
 }
@@ -131,7 +131,12 @@ TARGET static size_t settle8(const agent_state *a, const win_outcome *o, size_t 
     }
     for (int k = 0; k < 3; k++)
         flush(&lanes[k], sums[k]);
-    *digest += (uint64_t)_mm512_reduce_add_epi64(change);
+    /* Summed as unsigned: the lanes wrap by design, and the intrinsic's
+     * reduction adds them as signed (overflow there is undefined). */
+    uint64_t lanes_change[8];
+    _mm512_storeu_si512(lanes_change, change);
+    for (int l = 0; l < 8; l++)
+        *digest += lanes_change[l];
     return groups * 8u;
 }
 #endif

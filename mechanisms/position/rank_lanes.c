@@ -53,60 +53,63 @@ static void top_scalar(const double *keys, uint32_t n, uint32_t cap, double *top
 #if defined(__x86_64__)
 /* No key is NaN (ineligible participants enter as -inf), so max_pd and min_pd
  * are exact maxima and minima. Each path runs the network over a group of lanes
- * as wide as its register, one group after another: a group's top list then
- * stays in registers (cap <= 11 of 16), where wider rows would spill. */
-static void top_sse2(const double *keys, uint32_t n, uint32_t cap, double *top)
-{
-    for (uint32_t h = 0; h < POSITION_LANES; h += 2) {
-        __m128d t[POSITION_LANE_CAP];
-        for (uint32_t p = 0; p < cap; p++)
-            t[p] = _mm_loadu_pd(top + p * POSITION_LANES + h);
-        for (uint32_t i = 0; i < n; i++) {
-            __m128d x = _mm_loadu_pd(keys + i * POSITION_LANES + h);
-            for (uint32_t p = cap - 1u; p > 0; p--)
-                t[p] = _mm_max_pd(t[p], _mm_min_pd(t[p - 1], x));
-            t[0] = _mm_max_pd(t[0], x);
-        }
-        for (uint32_t p = 0; p < cap; p++)
-            _mm_storeu_pd(top + p * POSITION_LANES + h, t[p]);
+ * as wide as its register, one group after another, so that the group's top
+ * list fits in registers (cap <= 11 of 16, or of 32 with AVX-512). It only
+ * stays there when cap is a compile-time constant: with a run-time one the
+ * compiler keeps the list on the stack, and every step waits for the store
+ * before it (twice as slow). Hence one unrolled copy per cap up to 16 places
+ * (slots <= 15, the usual page), and the loop beyond. */
+#define TOP_NETWORK(VEC, WIDTH, LOAD, STORE, MAX, MIN, UNROLL)                                 \
+    for (uint32_t h = 0; h < POSITION_LANES; h += WIDTH) {                                    \
+        VEC t[POSITION_LANE_CAP];                                                              \
+        for (uint32_t p = 0; p < cap; p++)                                                     \
+            t[p] = LOAD(top + p * POSITION_LANES + h);                                         \
+        for (uint32_t i = 0; i < n; i++) {                                                     \
+            VEC x = LOAD(keys + i * POSITION_LANES + h);                                       \
+            _Pragma(UNROLL) for (uint32_t p = cap - 1u; p > 0; p--)                            \
+                t[p] = MAX(t[p], MIN(t[p - 1], x));                                            \
+            t[0] = MAX(t[0], x);                                                               \
+        }                                                                                      \
+        for (uint32_t p = 0; p < cap; p++)                                                     \
+            STORE(top + p * POSITION_LANES + h, t[p]);                                         \
     }
-}
 
-__attribute__((target("avx2"))) static void top_avx2(const double *keys, uint32_t n,
-                                                     uint32_t cap, double *top)
-{
-    for (uint32_t h = 0; h < POSITION_LANES; h += 4) {
-        __m256d t[POSITION_LANE_CAP];
-        for (uint32_t p = 0; p < cap; p++)
-            t[p] = _mm256_loadu_pd(top + p * POSITION_LANES + h);
-        for (uint32_t i = 0; i < n; i++) {
-            __m256d x = _mm256_loadu_pd(keys + i * POSITION_LANES + h);
-            for (uint32_t p = cap - 1u; p > 0; p--)
-                t[p] = _mm256_max_pd(t[p], _mm256_min_pd(t[p - 1], x));
-            t[0] = _mm256_max_pd(t[0], x);
-        }
-        for (uint32_t p = 0; p < cap; p++)
-            _mm256_storeu_pd(top + p * POSITION_LANES + h, t[p]);
+#define CAP_CASE(NAME, c)                                                                      \
+    case c:                                                                                    \
+        NAME##_cap(keys, n, c, top);                                                           \
+        return;
+
+#define TOP_PATH(NAME, ISA, VEC, WIDTH, LOAD, STORE, MAX, MIN)                                 \
+    __attribute__((target(ISA), always_inline)) static inline void NAME##_cap(                 \
+        const double *keys, uint32_t n, const uint32_t cap, double *top)                       \
+    {                                                                                          \
+        TOP_NETWORK(VEC, WIDTH, LOAD, STORE, MAX, MIN, "GCC unroll 16")                        \
+    }                                                                                          \
+    __attribute__((target(ISA))) static void NAME##_any(const double *keys, uint32_t n,        \
+                                                         uint32_t cap, double *top)            \
+    {                                                                                          \
+        TOP_NETWORK(VEC, WIDTH, LOAD, STORE, MAX, MIN, "GCC unroll 1")                         \
+    }                                                                                          \
+    __attribute__((target(ISA))) static void NAME(const double *keys, uint32_t n, uint32_t cap,\
+                                                  double *top)                                 \
+    {                                                                                          \
+        switch (cap) {                                                                         \
+            CAP_CASE(NAME, 1) CAP_CASE(NAME, 2) CAP_CASE(NAME, 3) CAP_CASE(NAME, 4)            \
+            CAP_CASE(NAME, 5) CAP_CASE(NAME, 6) CAP_CASE(NAME, 7) CAP_CASE(NAME, 8)            \
+            CAP_CASE(NAME, 9) CAP_CASE(NAME, 10) CAP_CASE(NAME, 11) CAP_CASE(NAME, 12)         \
+            CAP_CASE(NAME, 13) CAP_CASE(NAME, 14) CAP_CASE(NAME, 15) CAP_CASE(NAME, 16)        \
+        default:                                                                               \
+            NAME##_any(keys, n, cap, top);                                                     \
+        }                                                                                      \
     }
-}
 
+TOP_PATH(top_sse2, "sse2", __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, _mm_max_pd, _mm_min_pd)
+TOP_PATH(top_avx2, "avx2", __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_max_pd,
+         _mm256_min_pd)
 /* All eight lanes in one register: where the CPU executes 512-bit operations
  * at full width (Zen 5), half the instructions of the AVX2 path. */
-__attribute__((target("avx512f"))) static void top_avx512(const double *keys, uint32_t n,
-                                                         uint32_t cap, double *top)
-{
-    __m512d t[POSITION_LANE_CAP];
-    for (uint32_t p = 0; p < cap; p++)
-        t[p] = _mm512_loadu_pd(top + p * POSITION_LANES);
-    for (uint32_t i = 0; i < n; i++) {
-        __m512d x = _mm512_loadu_pd(keys + i * POSITION_LANES);
-        for (uint32_t p = cap - 1u; p > 0; p--)
-            t[p] = _mm512_max_pd(t[p], _mm512_min_pd(t[p - 1], x));
-        t[0] = _mm512_max_pd(t[0], x);
-    }
-    for (uint32_t p = 0; p < cap; p++)
-        _mm512_storeu_pd(top + p * POSITION_LANES, t[p]);
-}
+TOP_PATH(top_avx512, "avx512f", __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_max_pd,
+         _mm512_min_pd)
 #endif
 
 static const struct {
