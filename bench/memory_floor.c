@@ -1,0 +1,87 @@
+/* The memory floor of the standard GSP round on one core: only the random
+ * accesses a round cannot avoid, with the engine's prefetching and nothing
+ * else. Per round, 1e4 auctions x 50 participants read their agent's value
+ * (8 MB array) and 10 winners per auction add to their spend and clicks (16 MB,
+ * side by side), in blocks of 64 auctions whose value lines are asked for
+ * first, as sim/round.c does at one rank. No sampling, ranking or hashing: the
+ * time it prints is what the agents' arrays cost by themselves, a lower bound
+ * for the engine's round loop at the same size.
+ *
+ *   cc -O2 -o memory_floor bench/memory_floor.c && taskset -c 0 ./memory_floor [agents]
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+enum { AUCTIONS = 10000, BIDDERS = 50, WINNERS = 10, BLOCK = 64, ROUNDS = 40 };
+
+static uint64_t state = 88172645463325252ull;
+
+/* xorshift64, scaled to [0, n): cheap, so the floor is the memory's. */
+static uint32_t below(uint32_t n)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return (uint32_t)(((state >> 32) * (uint64_t)n) >> 32);
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Huge pages where the kernel gives them, as sim/big_alloc.c asks. */
+static void *big(size_t bytes)
+{
+    size_t huge = (size_t)1 << 21, size = (bytes + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, size);
+    if (!p)
+        exit(1);
+    madvise(p, size, MADV_HUGEPAGE);
+    memset(p, 0, size);
+    return p;
+}
+
+int main(int argc, char **argv)
+{
+    uint32_t agents = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 1000000u;
+    double *value = big(sizeof(double) * agents), *paid = big(2 * sizeof(double) * agents);
+    for (uint32_t i = 0; i < agents; i++)
+        value[i] = 1.0 + (double)(i % 7);
+    static uint32_t id[BLOCK * BIDDERS];
+    static double bid[BLOCK * BIDDERS];
+    double start = seconds();
+    for (int round = 0; round < ROUNDS; round++)
+        for (int first = 0; first < AUCTIONS; first += BLOCK) {
+            for (int j = 0; j < BLOCK * BIDDERS; j++) {
+                id[j] = below(agents);
+                __builtin_prefetch(&value[id[j]]);
+            }
+            for (int j = 0; j < BLOCK * BIDDERS; j++)
+                bid[j] = value[id[j]];
+            for (int a = 0; a < BLOCK; a++) /* every fifth participant wins */
+                for (int w = 0; w < WINNERS; w++)
+                    __builtin_prefetch(&paid[2 * (size_t)id[a * BIDDERS + 5 * w]], 1);
+            for (int a = 0; a < BLOCK; a++)
+                for (int w = 0; w < WINNERS; w++) {
+                    int j = a * BIDDERS + 5 * w;
+                    paid[2 * (size_t)id[j]] += bid[j];
+                    paid[2 * (size_t)id[j] + 1] += 1.0;
+                }
+        }
+    double per_round = (seconds() - start) / ROUNDS;
+    double check = 0.0;
+    for (uint32_t i = 0; i < agents; i++)
+        check += paid[2 * (size_t)i];
+    printf("%u agents: %.3f ms a round, %.3f s for 20 rounds, at most %.2e bid evaluations/s "
+           "(checksum %g)\n",
+           agents, 1e3 * per_round, 20 * per_round, AUCTIONS * BIDDERS / per_round, check);
+    return 0;
+}
