@@ -82,6 +82,7 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     MPI_Comm_rank(comm, &m->rank);
     MPI_Comm_size(comm, &m->ranks);
     m->all_local = m->ranks == 1;
+    m->settles_wide = !pop->budgeted && !pop->learners && !pop->state_hash && settle_wide_available();
     m->auction_lo = block_lo(s->market.auctions, m->ranks, m->rank);
     m->auction_hi = block_lo(s->market.auctions, m->ranks, m->rank + 1);
     m->bidders = (uint32_t)s->market.bidders;
@@ -424,7 +425,10 @@ static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, ui
         rng = rng_stream(m->s->seed, RNG_CLICKS, g, t);
     for (uint32_t slot = 0; slot < out.filled; slot++) {
         uint32_t i = out.winner[slot];
-        if (settles_in_blocks(m)) /* settled soon: fetch its lines while others rank */
+        /* Settled soon: fetch its lines while others rank. settle_wide
+         * fetches them itself, further ahead, which costs less than these
+         * prefetches stalling the ranking. */
+        if (settles_in_blocks(m) && !m->settles_wide)
             prefetch_winner(&m->pop->state, m->participant[base + i]);
         double clicks = slot_clicks(m, &rng, slot, m->quality ? m->quality[i] : 1.0);
         market_stage_winner(m, base + i, clicks, m->price[slot] * clicks);
@@ -624,7 +628,7 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
      * more than the rest of settling. Without budgets nothing is forgiven. */
     fixed_sum welfare = {0}, revenue = {0}, clicks = {0}, forgiven = {0};
     size_t w = 0;
-    if (!learners && !pop->state_hash) { /* eight at a time where the CPU can: the same bits */
+    if (m->settles_wide) { /* eight at a time: the same bits */
         w = settle_wide(a, o, count, index, &welfare, &revenue, &clicks, &digest);
         o += w;
     }

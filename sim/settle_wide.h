@@ -17,6 +17,9 @@
  * and *digest follows the agents' hashes (population_agent_hash). Returns how
  * many it applied: a multiple of eight, 0 where the CPU lacks AVX-512 or
  * AGORA_SIMD names a narrower path; the caller settles the rest. */
+/* Whether settle_wide settles anything in this process (CPU and AGORA_SIMD). */
+int settle_wide_available(void);
+
 size_t settle_wide(const agent_state *a, const win_outcome *o, size_t count, const uint32_t *index,
                    fixed_sum *welfare, fixed_sum *revenue, fixed_sum *clicks, uint64_t *digest);
 
