@@ -7,6 +7,7 @@
 
 #include "partition.h"
 #include "prefetch.h"
+#include "owners_wide.h"
 #include "sampling.h"
 #include "settle_wide.h"
 
@@ -241,23 +242,39 @@ static size_t quarter_start(size_t n, int s)
 }
 
 /* Step 2b: the owners of requests [0, n) and, per quarter, how many each rank
- * owns (m->tally[s * ranks + r]); their sums are the plan's send counts. */
+ * owns (m->tally[s * ranks + r]); their sums are the plan's send counts.
+ * Quarter s is [s * (n / 4), (s + 1) * (n / 4)), the last one to n. */
 static void find_owners(market *m, size_t n)
 {
     int ranks = m->ranks, *tally = m->tally;
     size_t q = n / QUARTERS;
     memset(tally, 0, (size_t)QUARTERS * (size_t)ranks * sizeof *tally);
-    for (size_t i = 0; i < q; i++)
+    if (owners_wide_available(ranks)) {
         for (int s = 0; s < QUARTERS; s++) {
-            size_t j = quarter_start(n, s) + i;
+            size_t lo = quarter_start(n, s), hi = s + 1 < QUARTERS ? quarter_start(n, s + 1) : n;
+            size_t j = lo + owners_wide(m->participant + lo, hi - lo, m->agent_lo, m->owner_scale,
+                                        ranks, m->owner + lo, tally + s * ranks);
+            for (; j < hi; j++) {
+                int r = owner_of(m, m->participant[j]);
+                m->owner[j] = r;
+                tally[s * ranks + r]++;
+            }
+        }
+    } else {
+        /* The quarters side by side: one tally per destination would make
+         * each request wait for the previous count to come back from memory. */
+        for (size_t i = 0; i < q; i++)
+            for (int s = 0; s < QUARTERS; s++) {
+                size_t j = quarter_start(n, s) + i;
+                int r = owner_of(m, m->participant[j]);
+                m->owner[j] = r;
+                tally[s * ranks + r]++;
+            }
+        for (size_t j = QUARTERS * q; j < n; j++) {
             int r = owner_of(m, m->participant[j]);
             m->owner[j] = r;
-            tally[s * ranks + r]++;
+            tally[(QUARTERS - 1) * ranks + r]++;
         }
-    for (size_t j = QUARTERS * q; j < n; j++) {
-        int r = owner_of(m, m->participant[j]);
-        m->owner[j] = r;
-        tally[(QUARTERS - 1) * ranks + r]++;
     }
     for (int r = 0; r < ranks; r++) {
         int sum = 0;

@@ -9,6 +9,7 @@
 #include "metrics.h"
 #include "partition.h"
 #include "population.h"
+#include "owners_wide.h"
 #include "rng.h"
 #include "settle_wide.h"
 
@@ -175,6 +176,48 @@ START_TEST(wide_settlement_matches_one_by_one)
 }
 END_TEST
 
+START_TEST(wide_owners_match_block_owner)
+{
+    /* owners_wide against block_owner for every rank count it takes, ids at
+     * the block edges included, and n not a multiple of eight (it leaves the
+     * tail). Tallies must count what it assigned. */
+    enum { N = 203 };
+    static uint32_t id[N];
+    static int owner[N];
+    pcg32 g;
+    pcg32_seed(&g, 5, 9);
+    for (uint64_t agents = 15; agents <= 2000003; agents = agents * 7 + 3)
+        for (int ranks = 1; ranks <= 15 && (uint64_t)ranks <= agents; ranks++) {
+            uint64_t lo[16];
+            for (int r = 0; r <= ranks; r++)
+                lo[r] = block_lo(agents, ranks, r);
+            for (int j = 0; j < N; j++) {
+                uint64_t edge = lo[rng_below(&g, (uint32_t)ranks + 1u)];
+                id[j] = j % 3 == 0 && edge > 0 ? (uint32_t)(edge - (uint64_t)(j % 2))
+                                               : rng_below(&g, (uint32_t)agents);
+                if (id[j] >= agents)
+                    id[j] = (uint32_t)(agents - 1);
+            }
+            int tally[16] = {0};
+            size_t done = owners_wide(id, N, lo, (double)ranks / (double)agents, ranks, owner, tally);
+            ck_assert_uint_eq(done % 8, 0);
+#if defined(__x86_64__)
+            if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                !getenv("AGORA_SIMD"))
+                ck_assert_uint_eq(done, N - N % 8);
+#endif
+            int want[16] = {0};
+            for (size_t j = 0; j < done; j++) {
+                int r = block_owner(agents, ranks, id[j]);
+                ck_assert_int_eq(owner[j], r);
+                want[r]++;
+            }
+            for (int r = 0; r < ranks; r++)
+                ck_assert_int_eq(tally[r], want[r]);
+        }
+}
+END_TEST
+
 START_TEST(mean_cpc_is_revenue_over_clicks)
 {
     double row[METRIC_COUNT] = {0};
@@ -218,6 +261,7 @@ int main(void)
     tcase_add_test(tc, fixed_sum_flags_out_of_range);
     tcase_add_test(tc, unclamped_local_total_matches_fixed_add);
     tcase_add_test(tc, wide_settlement_matches_one_by_one);
+    tcase_add_test(tc, wide_owners_match_block_owner);
     tcase_add_test(tc, mean_cpc_is_revenue_over_clicks);
     tcase_add_test(tc, groups_follow_cumulative_shares);
     suite_add_tcase(s, tc);
