@@ -1,9 +1,12 @@
-/* Owners eight requests at a time. With one tally per destination the scalar
- * loop spends most of its time on the estimate, the two corrections and the
- * count; here each is one AVX-512 instruction for eight requests: the table of
- * first ids (at most 16 entries) lives in two registers and is indexed by a
- * permutation, and the counts are population counts of compare masks. The
- * arithmetic is owner_of's (round.c), so the owners are the same. */
+/* Owners eight requests at a time, and packing sixteen at a time. The scalar
+ * loops spend their time on the owner's estimate, its two corrections and the
+ * count, then on one cursor per destination; here each is one AVX-512
+ * instruction for eight or sixteen requests. The table of first ids (at most
+ * 16 entries) lives in two registers, indexed by a permutation; counts are
+ * population counts of compare masks; each destination's requests are
+ * compressed out of the sixteen, in order, and their slots expanded back into
+ * place. The arithmetic is owner_of's and route_requests' (round.c), so the
+ * results are the same. */
 #include "owners_wide.h"
 
 #include <stdlib.h>
@@ -43,6 +46,30 @@ TARGET static size_t owners8(const uint32_t *id, size_t n, const uint64_t *agent
         tally[q] += (int)count[q];
     return done;
 }
+
+TARGET static size_t pack16(const uint32_t *id, const int *owner, size_t n, const uint64_t *agent_lo,
+                            int ranks, int *next, uint32_t *slot, uint32_t *index)
+{
+    const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    size_t done = n / 16u * 16u;
+    for (size_t j = 0; j < done; j += 16) {
+        __m512i r = _mm512_loadu_si512(owner + j), ids = _mm512_loadu_si512(id + j);
+        __m512i slots = _mm512_setzero_si512();
+        for (int q = 0; q < ranks; q++) {
+            /* An empty mask stores nothing and expands nothing: no branch. */
+            __mmask16 mine = _mm512_cmpeq_epi32_mask(r, _mm512_set1_epi32(q));
+            int base = next[q], count = __builtin_popcount(mine);
+            __m512i local = _mm512_sub_epi32(ids, _mm512_set1_epi32((int)(uint32_t)agent_lo[q]));
+            _mm512_mask_storeu_epi32(index + base, (__mmask16)((1u << count) - 1u),
+                                     _mm512_maskz_compress_epi32(mine, local));
+            slots = _mm512_mask_expand_epi32(slots, mine,
+                                             _mm512_add_epi32(iota, _mm512_set1_epi32(base)));
+            next[q] = base + count;
+        }
+        _mm512_storeu_si512(slot + j, slots);
+    }
+    return done;
+}
 #endif
 
 static int wide_owners(void)
@@ -75,6 +102,19 @@ size_t owners_wide(const uint32_t *id, size_t n, const uint64_t *agent_lo, doubl
     return owners8(id, n, agent_lo, scale, ranks, owner, tally);
 #else
     (void)id, (void)n, (void)agent_lo, (void)scale, (void)owner, (void)tally;
+    return 0;
+#endif
+}
+
+size_t pack_wide(const uint32_t *id, const int *owner, size_t n, const uint64_t *agent_lo, int ranks,
+                 int *next, uint32_t *slot, uint32_t *index)
+{
+    if (!owners_wide_available(ranks))
+        return 0;
+#if defined(__x86_64__)
+    return pack16(id, owner, n, agent_lo, ranks, next, slot, index);
+#else
+    (void)id, (void)owner, (void)n, (void)agent_lo, (void)next, (void)slot, (void)index;
     return 0;
 #endif
 }

@@ -1,5 +1,6 @@
-/* The owner ranks of bid requests, eight at a time with AVX-512
- * (owners_wide.c): the several-rank round's first step after sampling. */
+/* Routing bid requests with AVX-512 (owners_wide.c): their owner ranks,
+ * eight at a time, and their packing by destination, sixteen at a time: the
+ * several-rank round's steps between sampling and the exchange. */
 #ifndef AGORA_OWNERS_WIDE_H
 #define AGORA_OWNERS_WIDE_H
 
@@ -17,5 +18,12 @@ int owners_wide_available(int ranks);
 
 size_t owners_wide(const uint32_t *id, size_t n, const uint64_t *agent_lo, double scale, int ranks,
                    int *owner, int *tally);
+
+/* For the first requests of [0, n), in order: slot[j] = next[owner[j]]++ and
+ * index[slot[j]] = id[j] - agent_lo[owner[j]] (the id local to its owner), as
+ * route_requests (round.c) packs them. Returns how many it did: a multiple of
+ * sixteen, 0 where owners_wide_available(ranks) is false. */
+size_t pack_wide(const uint32_t *id, const int *owner, size_t n, const uint64_t *agent_lo, int ranks,
+                 int *next, uint32_t *slot, uint32_t *index);
 
 #endif

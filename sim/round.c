@@ -696,6 +696,16 @@ static void settle(market *m, fixed_sum sums[METRIC_SUMMED])
     }
 }
 
+/* Request j takes the next slot of its owner's block (cursors in next[]),
+ * with the id its owner knows it by. */
+static inline void pack_request(market *m, size_t j, int *next)
+{
+    int r = m->owner[j];
+    uint32_t slot = (uint32_t)next[r]++;
+    m->plan.slot[j] = slot;
+    m->send_index[slot] = (uint32_t)(m->participant[j] - m->agent_lo[r]);
+}
+
 /* Steps 2b-3: requests travel to their owners; this rank's own do not travel,
  * and with one rank nothing is routed at all. */
 static agora_status route_requests(market *m, size_t requests, agora_error *err)
@@ -725,20 +735,22 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
             start += count;
         }
     }
-    size_t q = requests / QUARTERS;
-    for (size_t i = 0; i < q; i++)
+    if (owners_wide_available(ranks)) {
         for (int s = 0; s < QUARTERS; s++) {
-            size_t j = quarter_start(requests, s) + i;
-            int r = m->owner[j];
-            uint32_t slot = (uint32_t)next[s * ranks + r]++;
-            x->slot[j] = slot;
-            m->send_index[slot] = (uint32_t)(m->participant[j] - m->agent_lo[r]);
+            size_t lo = quarter_start(requests, s);
+            size_t hi = s + 1 < QUARTERS ? quarter_start(requests, s + 1) : requests;
+            size_t j = lo + pack_wide(m->participant + lo, m->owner + lo, hi - lo, m->agent_lo, ranks,
+                                      next + s * ranks, x->slot + lo, m->send_index);
+            for (; j < hi; j++)
+                pack_request(m, j, next + s * ranks);
         }
-    for (size_t j = QUARTERS * q; j < requests; j++) {
-        int r = m->owner[j];
-        uint32_t slot = (uint32_t)next[(QUARTERS - 1) * ranks + r]++;
-        x->slot[j] = slot;
-        m->send_index[slot] = (uint32_t)(m->participant[j] - m->agent_lo[r]);
+    } else {
+        size_t q = requests / QUARTERS;
+        for (size_t i = 0; i < q; i++)
+            for (int s = 0; s < QUARTERS; s++)
+                pack_request(m, quarter_start(requests, s) + i, next + s * ranks);
+        for (size_t j = QUARTERS * q; j < requests; j++)
+            pack_request(m, j, next + (QUARTERS - 1) * ranks);
     }
     size_t mine = (size_t)m->plan.send_displs[m->rank];
     m->local_index = m->send_index + mine;

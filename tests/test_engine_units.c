@@ -218,6 +218,50 @@ START_TEST(wide_owners_match_block_owner)
 }
 END_TEST
 
+START_TEST(wide_packing_matches_one_by_one)
+{
+    /* pack_wide against route_requests' loop, one request at a time: every
+     * rank count it takes, owners at random, n not a multiple of sixteen, and
+     * cursors starting where a real plan would put them. */
+    enum { N = 1000 };
+    static uint32_t id[N], slot[N], index[N], want_slot[N], want_index[N];
+    static int owner[N];
+    pcg32 g;
+    pcg32_seed(&g, 21, 4);
+    for (int ranks = 1; ranks <= 15; ranks++) {
+        uint64_t agents = 100000, lo[16];
+        for (int r = 0; r <= ranks; r++)
+            lo[r] = block_lo(agents, ranks, r);
+        int count[16] = {0}, next[16], want_next[16];
+        for (int j = 0; j < N; j++) {
+            owner[j] = (int)rng_below(&g, (uint32_t)ranks);
+            id[j] = (uint32_t)(lo[owner[j]] + rng_below(&g, (uint32_t)(lo[owner[j] + 1] - lo[owner[j]])));
+            count[owner[j]]++;
+        }
+        for (int r = 0, start = 0; r < ranks; start += count[r++])
+            next[r] = want_next[r] = start;
+        for (int j = 0; j < N; j++) {
+            want_slot[j] = (uint32_t)want_next[owner[j]]++;
+            want_index[want_slot[j]] = id[j] - (uint32_t)lo[owner[j]];
+        }
+        size_t done = pack_wide(id, owner, N, lo, ranks, next, slot, index);
+        ck_assert_uint_eq(done % 16, 0);
+#if defined(__x86_64__)
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+            !getenv("AGORA_SIMD"))
+            ck_assert_uint_eq(done, N - N % 16);
+#endif
+        for (size_t j = done; j < N; j++) { /* the caller's tail */
+            slot[j] = (uint32_t)next[owner[j]]++;
+            index[slot[j]] = id[j] - (uint32_t)lo[owner[j]];
+        }
+        ck_assert(memcmp(slot, want_slot, sizeof slot) == 0);
+        ck_assert(memcmp(index, want_index, sizeof index) == 0);
+        ck_assert(memcmp(next, want_next, (size_t)ranks * sizeof next[0]) == 0);
+    }
+}
+END_TEST
+
 START_TEST(mean_cpc_is_revenue_over_clicks)
 {
     double row[METRIC_COUNT] = {0};
@@ -262,6 +306,7 @@ int main(void)
     tcase_add_test(tc, unclamped_local_total_matches_fixed_add);
     tcase_add_test(tc, wide_settlement_matches_one_by_one);
     tcase_add_test(tc, wide_owners_match_block_owner);
+    tcase_add_test(tc, wide_packing_matches_one_by_one);
     tcase_add_test(tc, mean_cpc_is_revenue_over_clicks);
     tcase_add_test(tc, groups_follow_cumulative_shares);
     suite_add_tcase(s, tc);
