@@ -167,7 +167,7 @@ const char *position_simd_path(void)
 size_t position_lanes_scratch(uint32_t n, uint32_t slots)
 {
     (void)slots; /* the top list is padded to POSITION_LANE_CAP whatever the slots */
-    return (2u * (size_t)n + POSITION_LANE_CAP) * POSITION_LANES; /* keys, top, rows */
+    return ((size_t)n + POSITION_LANE_CAP) * POSITION_LANES; /* keys, top */
 }
 
 /* Step 2 for one lane. top holds `width` (a power of two >= cap) scores per
@@ -247,7 +247,6 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
 {
     uint32_t cap = p->slots + 1u;
     double *keys = scratch, *top = scratch + (size_t)n * POSITION_LANES;
-    double *rows = top + POSITION_LANE_CAP * POSITION_LANES;
     for (uint32_t l = 0; l < lanes; l++)
         eligible[l] = 0;
     int weighted = 0;
@@ -262,7 +261,7 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
     int vector_place = 0;
 #endif
     if (vector_place)
-        rank_keys_avx512(p->reserve, bids, n, keys, rows, eligible);
+        rank_keys_avx512(rank_floor(p->reserve), bids, n, keys, eligible);
     else if (full)
         unweighted_keys(p->reserve, bids, n, keys, eligible);
     else
@@ -281,7 +280,7 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
     for (uint32_t l = 0; l < lanes; l++) {
 #if defined(__x86_64__)
         if (vector_place)
-            ranked[l] = rank_place_avx512(rows + (size_t)l * n, n, top, cap, l, order[l]);
+            ranked[l] = rank_place_avx512(bids[l], n, rank_floor(p->reserve), top, cap, l, order[l]);
         else
 #endif
             ranked[l] = place_lane(keys, n, top, cap, width, l, order[l]);

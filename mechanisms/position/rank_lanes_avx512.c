@@ -2,11 +2,11 @@
  * (rank_lanes.c). The scalar versions cost more than the insertion network
  * itself: a branchy eligibility test and transposition per bid, then a scan of
  * every key and a binary search of the top list per winner. Here eligibility
- * is one compare per eight bids, the transposition eight-by-eight in
- * registers, and the winners are compressed out of their row eight keys at a
- * time; a winner's place is the number of winners scoring above it, a compare
- * and a population count. Every step compares exactly, so the result is the
- * scalar path's. */
+ * is one compare per eight bids and the transposition eight-by-eight in
+ * registers; the winners are the bids of the auction's own row at or above
+ * its threshold, found eight at a time as bits, and a winner's place is the
+ * number of top scores above its own, a compare and a population count.
+ * Every step compares exactly, so the result is the scalar path's. */
 #if defined(__x86_64__)
 #include "rank_lanes_avx512.h"
 
@@ -41,13 +41,10 @@ TARGET static void transpose8(const __m512d rows[8], __m512d col[8])
     }
 }
 
-TARGET void rank_keys_avx512(double reserve, const double *const *bids, uint32_t n, double *keys,
-                             double *rows, uint32_t *eligible)
+TARGET void rank_keys_avx512(double at_least, const double *const *bids, uint32_t n, double *keys,
+                             uint32_t *eligible)
 {
-    /* bid > 0 && bid >= reserve is bid >= max(reserve, the least positive
-     * double), NaN failing both. */
-    const __m512d floor = _mm512_set1_pd(reserve > DBL_TRUE_MIN ? reserve : DBL_TRUE_MIN);
-    const __m512d none = _mm512_set1_pd(-INFINITY);
+    const __m512d lowest = _mm512_set1_pd(at_least), none = _mm512_set1_pd(-INFINITY);
     uint32_t count[8] = {0};
     for (uint32_t i = 0; i < n; i += 8) {
         uint32_t width = n - i < 8 ? n - i : 8;
@@ -55,10 +52,9 @@ TARGET void rank_keys_avx512(double reserve, const double *const *bids, uint32_t
         __m512d key[8], col[8];
         for (int l = 0; l < 8; l++) {
             __m512d b = _mm512_maskz_loadu_pd(tail, bids[l] + i);
-            __mmask8 ok = _mm512_mask_cmp_pd_mask(tail, b, floor, _CMP_GE_OQ);
+            __mmask8 ok = _mm512_mask_cmp_pd_mask(tail, b, lowest, _CMP_GE_OQ);
             key[l] = _mm512_mask_blend_pd(ok, none, b);
             count[l] += (uint32_t)__builtin_popcount(ok);
-            _mm512_mask_storeu_pd(rows + (size_t)l * n + i, tail, key[l]);
         }
         transpose8(key, col);
         for (uint32_t c = 0; c < width; c++)
@@ -68,14 +64,15 @@ TARGET void rank_keys_avx512(double reserve, const double *const *bids, uint32_t
         eligible[l] = count[l];
 }
 
-TARGET uint32_t rank_place_avx512(const double *row, uint32_t n, const double *top, uint32_t cap,
-                                  uint32_t lane, uint32_t *order)
+TARGET uint32_t rank_place_avx512(const double *row, uint32_t n, double at_least, const double *top,
+                                  uint32_t cap, uint32_t lane, uint32_t *order)
 {
-    /* With fewer eligible than places the threshold is -inf; -DBL_MAX still
-     * drops the ineligible. */
+    /* A winner's key is at least the threshold, and it is its bid when the
+     * bid is at least the floor (else -inf): so the winners are the bids at
+     * or above both. With fewer eligible than places the threshold is -inf. */
     double threshold = top[(cap - 1u) * POSITION_LANES + lane];
-    if (threshold < -DBL_MAX)
-        threshold = -DBL_MAX;
+    if (threshold < at_least)
+        threshold = at_least;
     const __m512d cut = _mm512_set1_pd(threshold), none = _mm512_set1_pd(-INFINITY);
     /* The lane's top list, eight places a vector, -inf past cap. */
     __m512d column[POSITION_LANE_CAP / 8u];

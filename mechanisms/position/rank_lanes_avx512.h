@@ -4,20 +4,27 @@
 #ifndef AGORA_RANK_LANES_AVX512_H
 #define AGORA_RANK_LANES_AVX512_H
 
+#include <float.h>
 #include <stdint.h>
 
-/* Keys of the eight auctions bids[0..7] (n participants each): eligible bids
- * (bid > 0 and bid >= reserve) keep their value, the rest are -inf. Written
- * twice: lane-minor into keys ([n][8], for the insertion network) and row by
- * row into rows ([8][n], for placing the winners). eligible[l] receives each
- * lane's count. reserve must not be NaN. */
-void rank_keys_avx512(double reserve, const double *const *bids, uint32_t n, double *keys,
-                      double *rows, uint32_t *eligible);
+/* The eligibility floor of a reserve: bid > 0 and bid >= reserve is
+ * bid >= rank_floor(reserve), NaN failing both. reserve must not be NaN. */
+static inline double rank_floor(double reserve)
+{
+    return reserve > DBL_TRUE_MIN ? reserve : DBL_TRUE_MIN;
+}
 
-/* Step 2 of rank_lanes.c for the auction of lane `lane`, from its row of keys
- * and the lane-minor top list: the winners in order. Returns the number
- * ranked, or UINT32_MAX on ties among the winners or at the threshold. */
-uint32_t rank_place_avx512(const double *row, uint32_t n, const double *top, uint32_t cap,
-                           uint32_t lane, uint32_t *order);
+/* Keys of the eight auctions bids[0..7] (n participants each), lane-minor into
+ * keys ([n][8], for the insertion network): bids at or above `at_least` keep
+ * their value, the rest are -inf. eligible[l] receives each lane's count. */
+void rank_keys_avx512(double at_least, const double *const *bids, uint32_t n, double *keys,
+                      uint32_t *eligible);
+
+/* Step 2 of rank_lanes.c for the auction of lane `lane`, from its bids (n of
+ * them, keys where at or above `at_least`) and the lane-minor top list: the
+ * winners in order. Returns the number ranked, or UINT32_MAX on ties among
+ * the winners or at the threshold. */
+uint32_t rank_place_avx512(const double *bids, uint32_t n, double at_least, const double *top,
+                           uint32_t cap, uint32_t lane, uint32_t *order);
 
 #endif
