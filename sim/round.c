@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "owners_wide.h"
 #include "partition.h"
 #include "prefetch.h"
-#include "owners_wide.h"
 #include "sampling.h"
 #include "settle_wide.h"
 
@@ -241,6 +241,14 @@ static size_t quarter_start(size_t n, int s)
     return (size_t)s * (n / QUARTERS);
 }
 
+/* Request j's owner, counted in the row of tallies `tally`. */
+static inline void take_owner(market *m, size_t j, int *tally)
+{
+    int r = owner_of(m, m->participant[j]);
+    m->owner[j] = r;
+    tally[r]++;
+}
+
 /* Step 2b: the owners of requests [0, n) and, per quarter, how many each rank
  * owns (m->tally[s * ranks + r]); their sums are the plan's send counts.
  * Quarter s is [s * (n / 4), (s + 1) * (n / 4)), the last one to n. */
@@ -254,27 +262,17 @@ static void find_owners(market *m, size_t n)
             size_t lo = quarter_start(n, s), hi = s + 1 < QUARTERS ? quarter_start(n, s + 1) : n;
             size_t j = lo + owners_wide(m->participant + lo, hi - lo, m->agent_lo, m->owner_scale,
                                         ranks, m->owner + lo, tally + s * ranks);
-            for (; j < hi; j++) {
-                int r = owner_of(m, m->participant[j]);
-                m->owner[j] = r;
-                tally[s * ranks + r]++;
-            }
+            for (; j < hi; j++)
+                take_owner(m, j, tally + s * ranks);
         }
     } else {
         /* The quarters side by side: one tally per destination would make
          * each request wait for the previous count to come back from memory. */
         for (size_t i = 0; i < q; i++)
-            for (int s = 0; s < QUARTERS; s++) {
-                size_t j = quarter_start(n, s) + i;
-                int r = owner_of(m, m->participant[j]);
-                m->owner[j] = r;
-                tally[s * ranks + r]++;
-            }
-        for (size_t j = QUARTERS * q; j < n; j++) {
-            int r = owner_of(m, m->participant[j]);
-            m->owner[j] = r;
-            tally[(QUARTERS - 1) * ranks + r]++;
-        }
+            for (int s = 0; s < QUARTERS; s++)
+                take_owner(m, quarter_start(n, s) + i, tally + s * ranks);
+        for (size_t j = QUARTERS * q; j < n; j++)
+            take_owner(m, j, tally + (QUARTERS - 1) * ranks);
     }
     for (int r = 0; r < ranks; r++) {
         int sum = 0;
