@@ -9,8 +9,7 @@
  * results are the same. */
 #include "owners_wide.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include "simd_wide.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -72,25 +71,9 @@ TARGET static size_t pack16(const uint32_t *id, const int *owner, size_t n, cons
 }
 #endif
 
-static int wide_owners(void)
-{
-#if defined(__x86_64__)
-    static int known, wide;
-    if (!known) {
-        const char *forced = getenv("AGORA_SIMD");
-        wide = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-               (!forced || strcmp(forced, "avx512") == 0);
-        known = 1;
-    }
-    return wide;
-#else
-    return 0;
-#endif
-}
-
 int owners_wide_available(int ranks)
 {
-    return ranks <= 15 && wide_owners();
+    return ranks <= 15 && simd_wide_allowed();
 }
 
 size_t owners_wide(const uint32_t *id, size_t n, const uint64_t *agent_lo, double scale, int ranks,

@@ -11,10 +11,8 @@
  * exactly as fixed_add_unclamped would. */
 #include "settle_wide.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "prefetch.h"
+#include "simd_wide.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -145,18 +143,7 @@ TARGET static size_t settle8(const agent_state *a, const win_outcome *o, size_t 
 
 int settle_wide_available(void)
 {
-#if defined(__x86_64__)
-    static int known, wide;
-    if (!known) {
-        const char *forced = getenv("AGORA_SIMD");
-        wide = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-               (!forced || strcmp(forced, "avx512") == 0);
-        known = 1;
-    }
-    return wide;
-#else
-    return 0;
-#endif
+    return simd_wide_allowed();
 }
 
 size_t settle_wide(const agent_state *a, const win_outcome *o, size_t count, const uint32_t *index,

@@ -12,6 +12,7 @@
 #include "owners_wide.h"
 #include "rng.h"
 #include "settle_wide.h"
+#include "simd_wide.h"
 
 START_TEST(blocks_cover_every_id_once)
 {
@@ -163,10 +164,8 @@ START_TEST(wide_settlement_matches_one_by_one)
     settle_reference(&ref, o, OUTCOMES, index, want, &want_digest);
     size_t done = settle_wide(&wide, o, OUTCOMES, index, &got[0], &got[1], &got[2], &got_digest);
     ck_assert_uint_eq(done % 8, 0);
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && !getenv("AGORA_SIMD"))
+    if (simd_wide_allowed())
         ck_assert_uint_eq(done, OUTCOMES - OUTCOMES % 8);
-#endif
     population rest = {.state = wide};
     settle_reference(&rest, o + done, OUTCOMES - done, index, got, &got_digest);
     ck_assert(memcmp(paid_ref, paid_wide, sizeof paid_ref) == 0);
@@ -201,11 +200,8 @@ START_TEST(wide_owners_match_block_owner)
             int tally[16] = {0};
             size_t done = owners_wide(id, N, lo, (double)ranks / (double)agents, ranks, owner, tally);
             ck_assert_uint_eq(done % 8, 0);
-#if defined(__x86_64__)
-            if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                !getenv("AGORA_SIMD"))
+            if (simd_wide_allowed())
                 ck_assert_uint_eq(done, N - N % 8);
-#endif
             int want[16] = {0};
             for (size_t j = 0; j < done; j++) {
                 int r = block_owner(agents, ranks, id[j]);
@@ -246,11 +242,8 @@ START_TEST(wide_packing_matches_one_by_one)
         }
         size_t done = pack_wide(id, owner, N, lo, ranks, next, slot, index);
         ck_assert_uint_eq(done % 16, 0);
-#if defined(__x86_64__)
-        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-            !getenv("AGORA_SIMD"))
+        if (simd_wide_allowed())
             ck_assert_uint_eq(done, N - N % 16);
-#endif
         for (size_t j = done; j < N; j++) { /* the caller's tail */
             slot[j] = (uint32_t)next[owner[j]]++;
             index[slot[j]] = id[j] - (uint32_t)lo[owner[j]];
