@@ -20,5 +20,9 @@ void sample_distinct4(pcg32 g[4], uint32_t n, uint32_t k, uint32_t *const out[4]
 int sample_distinct8(pcg32 g[8], uint32_t n, uint32_t k, uint32_t *const out[8], uint32_t *rows,
                      uint32_t *scratch);
 uint32_t sampling_scratch_size(uint32_t k);
+/* Whether two of ids[0 .. k) are equal (1) or not (0), as sample_distinct8
+ * decides it with AVX-512; -1 where that check does not run (no AVX-512, or
+ * k above its 64). For the tests. */
+int sampling_repeats_wide(const uint32_t *ids, uint32_t k);
 
 #endif

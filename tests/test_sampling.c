@@ -216,6 +216,63 @@ START_TEST(test_eight_streams_match_one)
 }
 END_TEST
 
+START_TEST(test_wide_repeat_check)
+{
+    /* The AVX-512 check that lets sample_distinct8 skip keep_distinct: for
+     * every k it covers, distinct ids give 0 and a copy planted at every pair
+     * of positions (within and across its sixteen-lane vectors and the tail)
+     * gives 1. Distinct ids: i * an odd constant is a bijection mod 2^32. */
+    uint32_t ids[64];
+    for (uint32_t k = 1; k <= 64; k++) {
+        for (uint32_t i = 0; i < k; i++)
+            ids[i] = (i + 1u) * 2654435761u;
+        int none = sampling_repeats_wide(ids, k);
+        if (none < 0)
+            return; /* no AVX-512 here: keep_distinct runs for every auction */
+        ck_assert_msg(none == 0, "k %u: distinct ids seen as repeats", k);
+        int missed = -1;
+        for (uint32_t q = 1; q < k && missed < 0; q++)
+            for (uint32_t p = 0; p < q && missed < 0; p++) {
+                uint32_t kept = ids[q];
+                ids[q] = ids[p];
+                if (sampling_repeats_wide(ids, k) != 1)
+                    missed = (int)(p * 64u + q);
+                ids[q] = kept;
+            }
+        ck_assert_msg(missed < 0, "k %u: repeat at %d and %d missed", k, missed / 64, missed % 64);
+    }
+    ck_assert_int_eq(sampling_repeats_wide(ids, 65), -1);
+}
+END_TEST
+
+START_TEST(test_eight_streams_any_k)
+{
+    /* sample_distinct8 at sizes around the check's vectors of sixteen and
+     * past its 64, with n small enough that some auctions repeat a draw. */
+    static const uint32_t ks[] = {1, 2, 15, 16, 17, 31, 33, 48, 50, 63, 64, 65, 100};
+    static uint32_t rows[8 * 100], lanes[8][100];
+    int bad = -1;
+    for (size_t c = 0; c < sizeof ks / sizeof ks[0] && bad < 0; c++)
+        for (uint64_t a = 0; a < 40 && bad < 0; a++) {
+            uint32_t k = ks[c], n = 4000, *ids[8];
+            pcg32 eight[8];
+            for (int l = 0; l < 8; l++) {
+                ids[l] = lanes[l];
+                eight[l] = rng_stream(7, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, k);
+            }
+            if (!sample_distinct8(eight, n, k, ids, rows, scratch))
+                return;
+            for (int l = 0; l < 8; l++) {
+                pcg32 one = rng_stream(7, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, k);
+                sample_distinct(&one, n, k, out, scratch);
+                if (memcmp(lanes[l], out, k * sizeof *out) != 0 || one.state != eight[l].state)
+                    bad = (int)k;
+            }
+        }
+    ck_assert_msg(bad < 0, "k %d: sample_distinct8 differs from sample_distinct", bad);
+}
+END_TEST
+
 START_TEST(test_inclusion_uniform)
 {
     /* Each id is included with probability k/n. */
@@ -267,6 +324,8 @@ static Suite *sampling_suite(void)
     tcase_add_test(tc, test_scratch_size);
     tcase_add_test(tc, test_four_streams_match_one);
     tcase_add_test(tc, test_eight_streams_match_one);
+    tcase_add_test(tc, test_wide_repeat_check);
+    tcase_add_test(tc, test_eight_streams_any_k);
     tcase_add_test(tc, test_distinct_in_range);
     tcase_add_test(tc, test_matches_plain_floyd);
     tcase_add_test(tc, test_k_equals_n_is_permutation);
