@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "big_alloc.h"
+#include "bids_wide.h"
 #include "learning.h"
 #include "prefetch.h"
 #include <stdio.h>
@@ -306,6 +307,9 @@ size_t population_bids(const population *p, const uint32_t *index, size_t n, uin
      * then the same rules as population_bid, in one pass that also counts. */
     only->b->bid_many(&only->params, &p->state, index, n, out);
     const double *budget = p->budgeted ? p->state.budget_left : NULL;
+    if (!budget && (placed = bids_keep_placeable_wide(out, n)) != SIZE_MAX)
+        return placed;
+    placed = 0;
     for (size_t j = 0; j < n; j++) {
         double b = out[j];
         int ok = b > 0.0 && isfinite(b) && !(budget && !(budget[index[j]] > 0.0));

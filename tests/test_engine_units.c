@@ -2,9 +2,11 @@
  * metrics, and the population's group boundaries. */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bids_wide.h"
 #include "fixed_sum.h"
 #include "metrics.h"
 #include "partition.h"
@@ -255,6 +257,36 @@ START_TEST(wide_packing_matches_one_by_one)
 }
 END_TEST
 
+START_TEST(wide_bid_rule_matches_one_by_one)
+{
+    /* population_bids keeps a bid when b > 0.0 && isfinite(b), else +0.0:
+     * the eight-lane rule must agree bit for bit on every awkward value, at
+     * every length (the masked tail) and every offset of the values. */
+    static const double odd[] = {1.5, -2.0, 0.0, -0.0, NAN, -NAN, INFINITY, -INFINITY,
+                                 0x1p-1074, -0x1p-1074, 0x1p1023, 1e-300, 42.0};
+    enum { ODD = sizeof odd / sizeof odd[0], MAX = 21 };
+    if (bids_keep_placeable_wide(NULL, 0) == SIZE_MAX)
+        return; /* no AVX-512 here (or AGORA_SIMD narrower): population_bids keeps its loop */
+    int bad = -1;
+    for (size_t n = 0; n <= MAX; n++)
+        for (size_t shift = 0; shift < ODD; shift++) {
+            double wide[MAX + 1], one[MAX + 1];
+            size_t kept = 0;
+            for (size_t j = 0; j <= MAX; j++)
+                wide[j] = one[j] = odd[(j + shift) % ODD];
+            for (size_t j = 0; j < n; j++) {
+                int ok = one[j] > 0.0 && isfinite(one[j]);
+                one[j] = ok ? one[j] : 0.0;
+                kept += (size_t)ok;
+            }
+            /* one[n] is the untouched sentinel past the end. */
+            if (bids_keep_placeable_wide(wide, n) != kept || memcmp(wide, one, sizeof wide) != 0)
+                bad = (int)(n * 100 + shift);
+        }
+    ck_assert_msg(bad < 0, "length %d, shift %d", bad / 100, bad % 100);
+}
+END_TEST
+
 START_TEST(mean_cpc_is_revenue_over_clicks)
 {
     double row[METRIC_COUNT] = {0};
@@ -300,6 +332,7 @@ int main(void)
     tcase_add_test(tc, wide_settlement_matches_one_by_one);
     tcase_add_test(tc, wide_owners_match_block_owner);
     tcase_add_test(tc, wide_packing_matches_one_by_one);
+    tcase_add_test(tc, wide_bid_rule_matches_one_by_one);
     tcase_add_test(tc, mean_cpc_is_revenue_over_clicks);
     tcase_add_test(tc, groups_follow_cumulative_shares);
     suite_add_tcase(s, tc);
