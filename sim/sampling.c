@@ -213,48 +213,79 @@ draws8_avx512(pcg32 g[8], uint32_t first, uint32_t k, uint32_t *rows)
 /* Up to this many participants repeats_avx512 decides for keep_distinct. */
 enum { WIDE_CHECK_MAX_K = 64 };
 
-/* Whether any two of ids[0 .. k) are equal, k <= WIDE_CHECK_MAX_K, as bits of
- * sixteen-lane compares. Pairs within and across the full vectors of sixteen:
- * each vector against its neighbours' lanes rotated by r (r <= 8 within one
- * vector covers every pair); the k % 16 left over are broadcast against
- * everything before them. Floyd keeps every draw when the draws are distinct,
- * and at a million agents 49 auctions in 50 are, so this settles most
- * auctions in ~150 instructions and keep_distinct runs only for the rest. */
-__attribute__((target("avx512f"))) static int repeats_avx512(const uint32_t *ids, uint32_t k)
+/* Pairs within and across `full` vectors of sixteen ids: each vector against
+ * the lanes of itself and of the vectors after it rotated by r (r <= 8 within
+ * one vector covers every pair). Equal lanes XOR to zero, so the running
+ * minimum of the XORs has a zero lane when two ids are equal: two plain
+ * vector operations per compare, where compare masks ORed together went
+ * through general registers one after another. One inlined copy per count,
+ * so the vectors stay in registers, and one minimum per vector, so the
+ * chains run side by side. */
+__attribute__((target("avx512f"), always_inline)) static inline __m512i
+full_pairs(const uint32_t *ids, int full)
 {
-    uint32_t full = k / 16u, tail = k % 16u;
-    __m512i v[WIDE_CHECK_MAX_K / 16];
-    for (uint32_t q = 0; q < full; q++)
-        v[q] = _mm512_loadu_si512(ids + 16u * q);
-    __mmask16 hit = 0;
-    for (uint32_t q = 0; q < full; q++)
-        for (uint32_t p = 0; p < q; p++)
-            hit |= _mm512_cmpeq_epi32_mask(v[p], v[q]);
-    __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    __m512i v[WIDE_CHECK_MAX_K / 16], low[WIDE_CHECK_MAX_K / 16];
+#pragma GCC unroll 4
+    for (int q = 0; q < full; q++) {
+        v[q] = _mm512_loadu_si512(ids + 16 * q);
+        low[q] = _mm512_set1_epi32(-1);
+    }
+#pragma GCC unroll 4
+    for (int q = 0; q < full; q++)
+#pragma GCC unroll 4
+        for (int p = 0; p < q; p++)
+            low[p] = _mm512_min_epu32(low[p], _mm512_xor_si512(v[p], v[q]));
+    const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+#pragma GCC unroll 16
     for (int r = 1; r < 16; r++) {
         __m512i from = _mm512_and_si512(_mm512_add_epi32(lane, _mm512_set1_epi32(r)),
                                         _mm512_set1_epi32(15));
-        for (uint32_t q = 0; q < full; q++) {
+#pragma GCC unroll 4
+        for (int q = 0; q < full; q++) {
             __m512i turned = _mm512_permutexvar_epi32(from, v[q]);
             if (r <= 8)
-                hit |= _mm512_cmpeq_epi32_mask(v[q], turned);
-            for (uint32_t p = 0; p < q; p++)
-                hit |= _mm512_cmpeq_epi32_mask(v[p], turned);
+                low[q] = _mm512_min_epu32(low[q], _mm512_xor_si512(v[q], turned));
+#pragma GCC unroll 4
+            for (int p = 0; p < q; p++)
+                low[p] = _mm512_min_epu32(low[p], _mm512_xor_si512(v[p], turned));
         }
     }
+    __m512i all = _mm512_set1_epi32(-1);
+#pragma GCC unroll 4
+    for (int q = 0; q < full; q++)
+        all = _mm512_min_epu32(all, low[q]);
+    return all;
+}
+
+/* Whether any two of ids[0 .. k) are equal, k <= WIDE_CHECK_MAX_K: the full
+ * vectors by full_pairs, then the k % 16 left over broadcast against
+ * everything before them. Floyd keeps every draw when the draws are
+ * distinct, and at a million agents 49 auctions in 50 are, so this settles
+ * most auctions and keep_distinct runs only for the rest. */
+__attribute__((target("avx512f"))) static int repeats_avx512(const uint32_t *ids, uint32_t k)
+{
+    uint32_t full = k / 16u, tail = k % 16u;
+    __m512i low;
+    switch (full) {
+    case 0: low = _mm512_set1_epi32(-1); break;
+    case 1: low = full_pairs(ids, 1); break;
+    case 2: low = full_pairs(ids, 2); break;
+    case 3: low = full_pairs(ids, 3); break;
+    default: low = full_pairs(ids, 4); break;
+    }
+    __mmask16 hit = _mm512_cmpeq_epi32_mask(low, _mm512_setzero_si512());
     if (tail) {
         const uint32_t *rest = ids + 16u * full;
         __m512i left = _mm512_maskz_loadu_epi32((__mmask16)((1u << tail) - 1u), rest);
         for (uint32_t t = 0; t < tail; t++) {
             __m512i one = _mm512_set1_epi32((int)rest[t]);
             for (uint32_t q = 0; q < full; q++)
-                hit |= _mm512_cmpeq_epi32_mask(v[q], one);
+                hit |= _mm512_cmpeq_epi32_mask(_mm512_loadu_si512(ids + 16u * q), one);
             hit |= _mm512_mask_cmpeq_epi32_mask((__mmask16)((1u << t) - 1u), left, one);
         }
     }
     return hit != 0;
 }
-
 #endif
 
 static int wide_draws(void)
