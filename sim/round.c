@@ -56,7 +56,6 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     m->lane_order = alloc_array((size_t)POSITION_LANES * (slots + 1), sizeof *m->lane_order);
     m->lane_scratch = alloc_array(position_lanes_scratch(m->bidders, m->params.slots), sizeof(double));
     m->sample_scratch = alloc_array(sampling_scratch_size(m->bidders), sizeof(uint32_t));
-    m->sample_rows = alloc_array((size_t)8 * m->bidders, sizeof(uint32_t));
     m->winner = alloc_array(slots, sizeof *m->winner);
     m->price = alloc_array(slots, sizeof *m->price);
     if (m->s->population.has_quality &&
@@ -66,7 +65,7 @@ static agora_status alloc_buffers(market *m, agora_error *err)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for probes");
     if (!m->agent_lo || !m->tally || !m->participant || !m->owner || !m->send_index ||
         !m->send_bid || !m->send_wants || !m->win_owner || !m->win_staged || !m->win_send ||
-        !m->lane_bids || !m->lane_order || !m->lane_scratch || !m->sample_scratch || !m->sample_rows || !m->winner ||
+        !m->lane_bids || !m->lane_order || !m->lane_scratch || !m->sample_scratch || !m->winner ||
         !m->price)
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for %zu bid requests per round",
                           requests);
@@ -142,7 +141,7 @@ void market_free(market *m)
     exchange_free(&m->feedback);
     void *owned[] = {m->agent_lo,   m->tally, m->participant, m->owner,    m->send_index,
                      m->send_bid,   m->win_owner,   m->win_staged, m->win_send, m->recv_index,
-                     m->recv_bid,   m->win_recv,    m->lane_bids, m->sample_scratch, m->sample_rows,
+                     m->recv_bid,   m->win_recv,    m->lane_bids, m->sample_scratch,
                      m->lane_order, m->winner,      m->price,    m->send_wants,
                      m->recv_wants, m->fb_owner,    m->fb_staged, m->fb_send,
                      m->fb_recv,    m->lane_quality, m->lane_scratch, m->probe_bids};
@@ -215,7 +214,7 @@ static void draw_range(market *m, uint64_t t, uint64_t lo, uint64_t hi)
     /* Eight streams side by side (AVX-512), or four (any CPU). */
     for (; !s->market.bidders_all && g + 8 <= hi; g += 8) {
         open_streams(m, t, g, 8, rng, ids);
-        if (!sample_distinct8(rng, n, k, ids, m->sample_rows, m->sample_scratch)) {
+        if (!sample_distinct8(rng, n, k, ids, m->sample_scratch)) {
             sample_distinct4(rng, n, k, ids, m->sample_scratch);
             sample_distinct4(rng + 4, n, k, ids + 4, m->sample_scratch);
         }

@@ -77,7 +77,6 @@ typedef struct {
     double *quality;      /* [bidders] participants' quality; NULL without population.quality */
     const double *weight; /* ranking weights: quality under rank_by: score, else NULL */
     uint32_t *sample_scratch, *winner;
-    uint32_t *sample_rows; /* [8 * bidders]: eight auctions' draws, interleaved */
     double *price;
 
     /* AIGC markets (mechanism.name: aigc, sim/round_aigc.c); aigc == NULL otherwise. */

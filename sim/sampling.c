@@ -159,11 +159,78 @@ void sample_distinct4(pcg32 g[4], uint32_t n, uint32_t k, uint32_t *const out[4]
  * multiply are all single AVX-512 instructions. A draw whose low product falls
  * under the bound (probability bound / 2^32, ~2e-4 at a million agents) may
  * need a rejection: that lane finishes it with the scalar rng_below, so the
- * results are exactly sample_distinct's. Row j of `rows` receives the eight
- * draws for bound first + j + 1. */
+ * results are exactly sample_distinct's. Returns the eight draws for `bound`,
+ * lane l from stream l. */
 #if defined(__x86_64__)
-__attribute__((target("avx512f,avx512dq,avx512vl"))) static void
-draws8_avx512(pcg32 g[8], uint32_t first, uint32_t k, uint32_t *rows)
+#define TARGET_WIDE __attribute__((target("avx512f,avx512dq,avx512vl")))
+
+TARGET_WIDE static inline __m256i draw8(__m512i *state, __m512i incs, uint32_t bound)
+{
+    const __m512i mult = _mm512_set1_epi64((long long)6364136223846793005ULL);
+    __m512i old = *state;
+    *state = _mm512_add_epi64(_mm512_mullo_epi64(old, mult), incs);
+    __m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(old, 18), old), 27);
+    __m256i x32 = _mm512_cvtepi64_epi32(xs); /* truncates, like the C cast */
+    __m256i rot = _mm512_cvtepi64_epi32(_mm512_srli_epi64(old, 59));
+    __m256i r = _mm256_rorv_epi32(x32, rot);
+    __m512i bound64 = _mm512_set1_epi64((long long)bound);
+    __m512i m = _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), bound64);
+    __mmask8 maybe =
+        _mm512_cmplt_epu64_mask(_mm512_and_si512(m, _mm512_set1_epi64(0xffffffffLL)), bound64);
+    __m256i hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(m, 32));
+    if (__builtin_expect(maybe, 0)) {
+        /* Rare: settle the rejection test lane by lane in scalar code. */
+        uint64_t st[8], inc[8], mm[8];
+        uint32_t draw[8];
+        _mm512_storeu_si512(st, *state);
+        _mm512_storeu_si512(inc, incs);
+        _mm512_storeu_si512(mm, m);
+        _mm256_storeu_si256((__m256i *)draw, hi);
+        uint32_t threshold = (0u - bound) % bound;
+        for (int l = 0; l < 8; l++) {
+            if (!(maybe >> l & 1u))
+                continue;
+            pcg32 one = {st[l], inc[l]};
+            uint64_t prod = mm[l];
+            while ((uint32_t)prod < threshold)
+                prod = (uint64_t)pcg32_next(&one) * bound;
+            draw[l] = (uint32_t)(prod >> 32);
+            st[l] = one.state;
+        }
+        *state = _mm512_loadu_si512(st);
+        hi = _mm256_loadu_si256((const __m256i *)draw);
+    }
+    return hi;
+}
+
+/* An 8 x 8 block of 32-bit values transposed in registers: row[q] lane l
+ * becomes row[l] lane q. */
+TARGET_WIDE static inline void transpose8x8(__m256i row[8])
+{
+    __m256i a[8], b[8];
+    for (int q = 0; q < 8; q += 2) {
+        a[q] = _mm256_unpacklo_epi32(row[q], row[q + 1]);
+        a[q + 1] = _mm256_unpackhi_epi32(row[q], row[q + 1]);
+    }
+    for (int q = 0; q < 8; q += 4)
+        for (int h = 0; h < 2; h++) {
+            b[q + h] = _mm256_unpacklo_epi64(a[q + h], a[q + h + 2]);
+            b[q + h + 2] = _mm256_unpackhi_epi64(a[q + h], a[q + h + 2]);
+        }
+    /* b[0..3] hold columns 0 1 2 3 (low half) and 4 5 6 7 (high half) of
+     * rows 0-3, in the order 0, 2, 1, 3; b[4..7] the same of rows 4-7. */
+    static const int column[4] = {0, 2, 1, 3};
+    for (int c = 0; c < 4; c++) {
+        row[column[c]] = _mm256_permute2x128_si256(b[c], b[c + 4], 0x20);
+        row[column[c] + 4] = _mm256_permute2x128_si256(b[c], b[c + 4], 0x31);
+    }
+}
+
+/* Draws j = 0 .. k - 1 of the eight streams (bound first + j + 1), eight
+ * draws at a time transposed in registers, so each stream's ids are stored
+ * in its own row without going through memory twice. */
+TARGET_WIDE static void draws8_avx512(pcg32 g[8], uint32_t first, uint32_t k,
+                                      uint32_t *const out[8])
 {
     uint64_t st[8], inc[8];
     for (int l = 0; l < 8; l++) {
@@ -171,39 +238,21 @@ draws8_avx512(pcg32 g[8], uint32_t first, uint32_t k, uint32_t *rows)
         inc[l] = g[l].inc;
     }
     __m512i state = _mm512_loadu_si512(st), incs = _mm512_loadu_si512(inc);
-    const __m512i mult = _mm512_set1_epi64((long long)6364136223846793005ULL);
-    const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
-    for (uint32_t j = 0; j < k; j++) {
-        uint32_t bound = first + j + 1u;
-        __m512i old = state;
-        state = _mm512_add_epi64(_mm512_mullo_epi64(old, mult), incs);
-        __m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(old, 18), old), 27);
-        __m256i x32 = _mm512_cvtepi64_epi32(xs); /* truncates, like the C cast */
-        __m256i rot = _mm512_cvtepi64_epi32(_mm512_srli_epi64(old, 59));
-        __m256i r = _mm256_rorv_epi32(x32, rot);
-        __m512i bound64 = _mm512_set1_epi64((long long)bound);
-        __m512i m = _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), bound64);
-        __mmask8 maybe = _mm512_cmplt_epu64_mask(_mm512_and_si512(m, low32), bound64);
-        __m256i hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(m, 32));
-        _mm256_storeu_si256((__m256i *)(rows + 8u * j), hi);
-        if (maybe) {
-            /* Rare: settle the rejection test lane by lane in scalar code. */
-            _mm512_storeu_si512(st, state);
-            uint64_t mm[8];
-            _mm512_storeu_si512(mm, m);
-            uint32_t threshold = (0u - bound) % bound;
-            for (int l = 0; l < 8; l++) {
-                if (!(maybe >> l & 1u))
-                    continue;
-                pcg32 one = {st[l], inc[l]};
-                uint64_t prod = mm[l];
-                while ((uint32_t)prod < threshold)
-                    prod = (uint64_t)pcg32_next(&one) * bound;
-                rows[8u * j + (uint32_t)l] = (uint32_t)(prod >> 32);
-                st[l] = one.state;
-            }
-            state = _mm512_loadu_si512(st);
-        }
+    uint32_t j = 0;
+    for (; j + 8u <= k; j += 8u) {
+        __m256i row[8];
+#pragma GCC unroll 8
+        for (int q = 0; q < 8; q++)
+            row[q] = draw8(&state, incs, first + j + (uint32_t)q + 1u);
+        transpose8x8(row);
+        for (int l = 0; l < 8; l++)
+            _mm256_storeu_si256((__m256i *)(out[l] + j), row[l]);
+    }
+    for (; j < k; j++) {
+        uint32_t draw[8];
+        _mm256_storeu_si256((__m256i *)draw, draw8(&state, incs, first + j + 1u));
+        for (int l = 0; l < 8; l++)
+            out[l][j] = draw[l];
     }
     _mm512_storeu_si512(st, state);
     for (int l = 0; l < 8; l++)
@@ -313,16 +362,12 @@ int sampling_repeats_wide(const uint32_t *ids, uint32_t k)
     return -1;
 }
 
-int sample_distinct8(pcg32 g[8], uint32_t n, uint32_t k, uint32_t *const out[8], uint32_t *rows,
-                     uint32_t *scratch)
+int sample_distinct8(pcg32 g[8], uint32_t n, uint32_t k, uint32_t *const out[8], uint32_t *scratch)
 {
     if (!wide_draws() || k == 0)
         return 0;
 #if defined(__x86_64__)
-    draws8_avx512(g, n - k, k, rows);
-    for (uint32_t j = 0; j < k; j++)
-        for (int l = 0; l < 8; l++)
-            out[l][j] = rows[8u * j + (uint32_t)l];
+    draws8_avx512(g, n - k, k, out);
     for (int l = 0; l < 8; l++)
         if (k > WIDE_CHECK_MAX_K || repeats_avx512(out[l], k))
             keep_distinct(n, k, out[l], scratch);

@@ -15,10 +15,9 @@ void sample_distinct(pcg32 *g, uint32_t n, uint32_t k, uint32_t *out, uint32_t *
 void sample_distinct4(pcg32 g[4], uint32_t n, uint32_t k, uint32_t *const out[4],
                       uint32_t *scratch);
 /* Eight auctions at once where the CPU has AVX-512 (F, DQ, VL): the same
- * results as sample_distinct on each stream. `rows` holds 8 * k uint32 values.
- * Returns 0, drawing nothing, where that path does not run. */
-int sample_distinct8(pcg32 g[8], uint32_t n, uint32_t k, uint32_t *const out[8], uint32_t *rows,
-                     uint32_t *scratch);
+ * results as sample_distinct on each stream. Returns 0, drawing nothing, where
+ * that path does not run. */
+int sample_distinct8(pcg32 g[8], uint32_t n, uint32_t k, uint32_t *const out[8], uint32_t *scratch);
 uint32_t sampling_scratch_size(uint32_t k);
 /* Whether two of ids[0 .. k) are equal (1) or not (0), as sample_distinct8
  * decides it with AVX-512; -1 where that check does not run (no AVX-512, or

@@ -200,7 +200,6 @@ START_TEST(test_eight_streams_match_one)
      * rejection (probability ~ n / 2^32) common: n = 2^31 + 1 rejects almost
      * half of the draws, so every lane takes the scalar path many times. */
     static const uint32_t ns[] = {60, 1000000, 2147483649u};
-    uint32_t rows[8 * 50];
     for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++)
         for (uint64_t a = 0; a < 20; a++) {
             uint32_t lanes[8][50], *ids[8];
@@ -209,7 +208,7 @@ START_TEST(test_eight_streams_match_one)
                 ids[l] = lanes[l];
                 eight[l] = rng_stream(6, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, c);
             }
-            if (!sample_distinct8(eight, ns[c], 50, ids, rows, scratch))
+            if (!sample_distinct8(eight, ns[c], 50, ids, scratch))
                 return; /* no AVX-512 here: the engine takes sample_distinct4 */
             assert_lanes_match(eight, lanes, 8, 6, 8 * a, c, ns[c]);
         }
@@ -250,7 +249,7 @@ START_TEST(test_eight_streams_any_k)
     /* sample_distinct8 at sizes around the check's vectors of sixteen and
      * past its 64, with n small enough that some auctions repeat a draw. */
     static const uint32_t ks[] = {1, 2, 15, 16, 17, 31, 33, 48, 50, 63, 64, 65, 100};
-    static uint32_t rows[8 * 100], lanes[8][100];
+    static uint32_t lanes[8][100];
     int bad = -1;
     for (size_t c = 0; c < sizeof ks / sizeof ks[0] && bad < 0; c++)
         for (uint64_t a = 0; a < 40 && bad < 0; a++) {
@@ -260,7 +259,7 @@ START_TEST(test_eight_streams_any_k)
                 ids[l] = lanes[l];
                 eight[l] = rng_stream(7, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, k);
             }
-            if (!sample_distinct8(eight, n, k, ids, rows, scratch))
+            if (!sample_distinct8(eight, n, k, ids, scratch))
                 return;
             for (int l = 0; l < 8; l++) {
                 pcg32 one = rng_stream(7, RNG_PARTICIPANTS, 8 * a + (uint64_t)l, k);
