@@ -167,7 +167,7 @@ const char *position_simd_path(void)
 size_t position_lanes_scratch(uint32_t n, uint32_t slots)
 {
     (void)slots; /* the top list is padded to POSITION_LANE_CAP whatever the slots */
-    return ((size_t)n + POSITION_LANE_CAP) * POSITION_LANES; /* keys, top */
+    return ((size_t)n + 2u * POSITION_LANE_CAP) * POSITION_LANES; /* keys, top, its columns */
 }
 
 /* Step 2 for one lane. top holds `width` (a power of two >= cap) scores per
@@ -277,10 +277,16 @@ void position_rank_lanes(const position_params *p, uint32_t lanes, const double 
     for (uint32_t q = 0; q < width * POSITION_LANES; q++)
         top[q] = -INFINITY;
     chosen(keys, n, cap, top);
+#if defined(__x86_64__)
+    double *columns = top + (size_t)POSITION_LANE_CAP * POSITION_LANES;
+    if (vector_place)
+        rank_columns_avx512(top, cap, columns);
+#endif
     for (uint32_t l = 0; l < lanes; l++) {
 #if defined(__x86_64__)
         if (vector_place)
-            ranked[l] = rank_place_avx512(bids[l], n, rank_floor(p->reserve), top, cap, l, order[l]);
+            ranked[l] = rank_place_avx512(bids[l], n, rank_floor(p->reserve),
+                                          columns + (size_t)l * POSITION_LANE_CAP, cap, order[l]);
         else
 #endif
             ranked[l] = place_lane(keys, n, top, cap, width, l, order[l]);

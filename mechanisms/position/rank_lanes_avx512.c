@@ -19,7 +19,8 @@
 #define TARGET __attribute__((target("avx512f,popcnt")))
 
 /* col[c] holds element c of every row: lane l of col[c] is rows[l][c]. */
-TARGET static void transpose8(const __m512d rows[8], __m512d col[8])
+TARGET __attribute__((always_inline)) static inline void transpose8(const __m512d rows[8],
+                                                                    __m512d col[8])
 {
     __m512d t[8], u[8];
     for (int r = 0; r < 8; r += 2) {
@@ -64,26 +65,34 @@ TARGET void rank_keys_avx512(double at_least, const double *const *bids, uint32_
         eligible[l] = count[l];
 }
 
-TARGET uint32_t rank_place_avx512(const double *row, uint32_t n, double at_least, const double *top,
-                                  uint32_t cap, uint32_t lane, uint32_t *order)
+TARGET void rank_columns_avx512(const double *top, uint32_t cap, double *columns)
+{
+    const __m512d none = _mm512_set1_pd(-INFINITY);
+    for (uint32_t v = 0; v < (cap + 7u) / 8u; v++) {
+        __m512d rows[8], col[8];
+        for (uint32_t p = 0; p < 8u; p++)
+            rows[p] = v * 8u + p < cap ? _mm512_loadu_pd(top + (size_t)(v * 8u + p) * 8u) : none;
+        transpose8(rows, col);
+        for (uint32_t l = 0; l < 8u; l++)
+            _mm512_storeu_pd(columns + (size_t)l * POSITION_LANE_CAP + v * 8u, col[l]);
+    }
+}
+
+TARGET uint32_t rank_place_avx512(const double *row, uint32_t n, double at_least,
+                                  const double *column, uint32_t cap, uint32_t *order)
 {
     /* A winner's key is at least the threshold, and it is its bid when the
      * bid is at least the floor (else -inf): so the winners are the bids at
      * or above both. With fewer eligible than places the threshold is -inf. */
-    double threshold = top[(cap - 1u) * POSITION_LANES + lane];
+    double threshold = column[cap - 1u];
     if (threshold < at_least)
         threshold = at_least;
-    const __m512d cut = _mm512_set1_pd(threshold), none = _mm512_set1_pd(-INFINITY);
+    const __m512d cut = _mm512_set1_pd(threshold);
     /* The lane's top list, eight places a vector, -inf past cap. */
-    __m512d column[POSITION_LANE_CAP / 8u];
+    __m512d places_top[POSITION_LANE_CAP / 8u];
     uint32_t vectors = (cap + 7u) / 8u;
-    for (uint32_t v = 0; v < vectors; v++) {
-        __m256i at = _mm256_add_epi32(_mm256_set_epi32(56, 48, 40, 32, 24, 16, 8, 0),
-                                      _mm256_set1_epi32((int)(v * 64u + lane)));
-        uint32_t places_left = cap - v * 8u;
-        __mmask8 real = (__mmask8)(places_left >= 8u ? 0xffu : (1u << places_left) - 1u);
-        column[v] = _mm512_mask_i32gather_pd(none, real, at, top, 8);
-    }
+    for (uint32_t v = 0; v < vectors; v++)
+        places_top[v] = _mm512_loadu_pd(column + v * 8u);
     uint32_t count = 0;
     uint64_t places = 0;
     for (uint32_t i = 0; i < n; i += 64) {
@@ -105,7 +114,8 @@ TARGET uint32_t rank_place_avx512(const double *row, uint32_t n, double at_least
             __m512d mine = _mm512_set1_pd(row[j]);
             uint32_t place = 0;
             for (uint32_t v = 0; v < vectors; v++)
-                place += (uint32_t)__builtin_popcount(_mm512_cmp_pd_mask(column[v], mine, _CMP_GT_OQ));
+                place += (uint32_t)__builtin_popcount(
+                    _mm512_cmp_pd_mask(places_top[v], mine, _CMP_GT_OQ));
             places |= 1ull << place;
             order[place] = j;
         }

@@ -20,11 +20,17 @@ static inline double rank_floor(double reserve)
 void rank_keys_avx512(double at_least, const double *const *bids, uint32_t n, double *keys,
                       uint32_t *eligible);
 
-/* Step 2 of rank_lanes.c for the auction of lane `lane`, from its bids (n of
- * them, keys where at or above `at_least`) and the lane-minor top list: the
+/* The lane-minor top list ([cap][8]) as one row per lane: columns[l * 32 + p]
+ * (POSITION_LANE_CAP) is place p of lane l, -inf from cap to the next multiple
+ * of eight. Transposed in registers: gathering a lane's places from the list
+ * just stored waited on the stores (a fifth of the placement's time). */
+void rank_columns_avx512(const double *top, uint32_t cap, double *columns);
+
+/* Step 2 of rank_lanes.c for one auction, from its bids (n of them, keys
+ * where at or above `at_least`) and its row of rank_columns_avx512: the
  * winners in order. Returns the number ranked, or UINT32_MAX on ties among
  * the winners or at the threshold. */
-uint32_t rank_place_avx512(const double *bids, uint32_t n, double at_least, const double *top,
-                           uint32_t cap, uint32_t lane, uint32_t *order);
+uint32_t rank_place_avx512(const double *bids, uint32_t n, double at_least, const double *column,
+                           uint32_t cap, uint32_t *order);
 
 #endif
