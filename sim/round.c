@@ -37,6 +37,8 @@ static void *alloc_array(size_t n, size_t size)
     return malloc((n ? n : 1) * size);
 }
 
+static int stages_plainly(const market *m);
+
 static agora_status alloc_buffers(market *m, agora_error *err)
 {
     size_t auctions = (size_t)(m->auction_hi - m->auction_lo);
@@ -122,6 +124,7 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     for (int r = 0; r <= m->ranks; r++)
         m->agent_lo[r] = block_lo(s->population.agents, m->ranks, r);
     m->owner_scale = (double)m->ranks / (double)s->population.agents;
+    m->stages_plainly = stages_plainly(m);
     /* Counted from the state, not assumed zero: a resumed run starts mid-way. */
     const agent_state *a = &pop->state;
     for (size_t i = 0; a->budget_left && i < a->n; i++)
@@ -425,6 +428,29 @@ static int settles_in_blocks(const market *m)
     return m->all_local && !m->pop->budgeted;
 }
 
+/* The common case of price_and_stage's winners (one rank, expected clicks,
+ * no quality scores, settlement fetching its own lines): each slot's clicks
+ * are its CTR and the request is the winner's own position, so an outcome is
+ * three stores, not a pass through the general rules per winner. */
+static int stages_plainly(const market *m)
+{
+    return m->all_local && m->s->mechanism.clicks == CLICKS_EXPECTED && !m->lane_quality &&
+           !(settles_in_blocks(m) && !m->settles_wide);
+}
+
+static void stage_plain(market *m, size_t base, const position_outcome *out)
+{
+    const double *ctr = m->params.ctr;
+    win_outcome *staged = m->win_staged + m->staged;
+    for (uint32_t slot = 0; slot < out->filled; slot++) {
+        staged[slot] = (win_outcome){.clicks = ctr[slot],
+                                     .payment = out->price[slot] * ctr[slot],
+                                     .request = (uint32_t)(base + out->winner[slot])};
+        m->win_owner[m->staged + slot] = 0;
+    }
+    m->staged += out->filled;
+}
+
 /* Prices the ranked auction g in the current view, and stages its winners. */
 static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, uint32_t ranked)
 {
@@ -434,6 +460,10 @@ static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, ui
         market_probe_position(m, base, ranked, &out);
     if (m->pop->wants_feedback)
         stage_feedback(m, base, ranked);
+    if (m->stages_plainly) {
+        stage_plain(m, base, &out);
+        return hits;
+    }
     pcg32 rng = {0, 1};
     if (m->s->mechanism.clicks != CLICKS_EXPECTED)
         rng = rng_stream(m->s->seed, RNG_CLICKS, g, t);

@@ -24,6 +24,7 @@ typedef struct {
     int rank, ranks;
     int all_local; /* one rank: no routing at all, requests are their own slots */
     int settles_wide; /* settle_outcomes starts with settle_wide (round.c) */
+    int stages_plainly; /* price_and_stage takes stage_plain (round.c) */
     uint64_t auction_lo, auction_hi; /* this rank's auctions each round */
     uint64_t request_origin; /* the auction whose requests start the buffers */
     uint32_t bidders;
