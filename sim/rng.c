@@ -69,15 +69,24 @@ static inline uint64_t absorb(uint64_t h, uint64_t part, uint64_t key)
  * with mix64 the splitmix64 finaliser above and all arithmetic mod 2^64.
  * Both the start point and the stream (the LCG increment) depend on the key,
  * so two keys share neither a sequence nor a shifted copy of one. */
-pcg32 rng_stream(uint64_t seed, uint32_t purpose, uint64_t entity, uint64_t round)
+rng_key rng_key_of(uint64_t seed, uint32_t purpose, uint64_t round)
 {
-    uint64_t h = mix64(seed + KEY_SEED);
-    h = absorb(h, purpose, KEY_PURPOSE);
-    h = absorb(h, entity, KEY_ENTITY);
-    h = absorb(h, round, KEY_ROUND);
+    rng_key k = {absorb(mix64(seed + KEY_SEED), purpose, KEY_PURPOSE), mix64(round + KEY_ROUND)};
+    return k;
+}
+
+/* absorb(h, round, KEY_ROUND) is mix64(h ^ round_part). */
+pcg32 rng_stream_of(rng_key key, uint64_t entity)
+{
+    uint64_t h = mix64(absorb(key.prefix, entity, KEY_ENTITY) ^ key.round_part);
     pcg32 g;
     pcg32_seed(&g, h, mix64(h ^ KEY_STREAM));
     return g;
+}
+
+pcg32 rng_stream(uint64_t seed, uint32_t purpose, uint64_t entity, uint64_t round)
+{
+    return rng_stream_of(rng_key_of(seed, purpose, round), entity);
 }
 
 /* ---- distributions ----------------------------------------------------- */

@@ -60,6 +60,15 @@ static inline uint32_t pcg32_next(pcg32 *g)
  * distinct keys give unrelated (state, stream) pairs. */
 pcg32 rng_stream(uint64_t seed, uint32_t purpose, uint64_t entity, uint64_t round);
 
+/* The parts of that key the streams of many entities share (seed and purpose
+ * hashed, the round's part mixed), so that each entity's stream costs half
+ * the mixing: rng_stream_of(rng_key_of(s, p, r), e) == rng_stream(s, p, e, r). */
+typedef struct {
+    uint64_t prefix, round_part;
+} rng_key;
+rng_key rng_key_of(uint64_t seed, uint32_t purpose, uint64_t round);
+pcg32 rng_stream_of(rng_key key, uint64_t entity);
+
 /* Uniform integer in [0, bound), bound >= 1, unbiased (Lemire 2019: one
  * multiply; the division only when the low half falls below bound). */
 static inline uint32_t rng_below(pcg32 *g, uint32_t bound)

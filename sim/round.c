@@ -195,13 +195,13 @@ static inline int owner_of(const market *m, uint32_t id)
     return r;
 }
 
-/* The participant streams of auctions g .. g + lanes - 1 of round t, and where
+/* The participant streams of auctions g .. g + lanes - 1 (key: their round's), and where
  * their ids go. */
-static void open_streams(const market *m, uint64_t t, uint64_t g, int lanes, pcg32 *rng,
+static void open_streams(const market *m, rng_key key, uint64_t g, int lanes, pcg32 *rng,
                          uint32_t **ids)
 {
     for (int l = 0; l < lanes; l++) {
-        rng[l] = rng_stream(m->s->seed, RNG_PARTICIPANTS, g + (uint64_t)l, t);
+        rng[l] = rng_stream_of(key, g + (uint64_t)l);
         ids[l] = m->participant + (g + (uint64_t)l - m->request_origin) * m->bidders;
     }
 }
@@ -212,18 +212,19 @@ static void draw_range(market *m, uint64_t t, uint64_t lo, uint64_t hi)
     const scenario *s = m->s;
     uint32_t n = (uint32_t)s->population.agents, k = m->bidders;
     uint64_t g = lo;
+    rng_key key = rng_key_of(s->seed, RNG_PARTICIPANTS, t);
     pcg32 rng[8];
     uint32_t *ids[8];
     /* Eight streams side by side (AVX-512), or four (any CPU). */
     for (; !s->market.bidders_all && g + 8 <= hi; g += 8) {
-        open_streams(m, t, g, 8, rng, ids);
+        open_streams(m, key, g, 8, rng, ids);
         if (!sample_distinct8(rng, n, k, ids, m->sample_scratch)) {
             sample_distinct4(rng, n, k, ids, m->sample_scratch);
             sample_distinct4(rng + 4, n, k, ids + 4, m->sample_scratch);
         }
     }
     for (; !s->market.bidders_all && g + 4 <= hi; g += 4) {
-        open_streams(m, t, g, 4, rng, ids);
+        open_streams(m, key, g, 4, rng, ids);
         sample_distinct4(rng, n, k, ids, m->sample_scratch);
     }
     for (; g < hi; g++) {
@@ -232,7 +233,7 @@ static void draw_range(market *m, uint64_t t, uint64_t lo, uint64_t hi)
             for (uint32_t j = 0; j < k; j++)
                 ids[j] = j;
         } else {
-            pcg32 rng = rng_stream(s->seed, RNG_PARTICIPANTS, g, t);
+            pcg32 rng = rng_stream_of(key, g);
             sample_distinct(&rng, n, k, ids, m->sample_scratch);
         }
     }
