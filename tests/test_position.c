@@ -600,7 +600,10 @@ START_TEST(test_rank_lanes_match_reference)
     static instance in[POSITION_LANES];
     static double w[POSITION_LANES][MAX_BIDDERS];
     static uint32_t got[POSITION_LANES][MAX_SLOTS + 1], want[MAX_SLOTS + 1];
-    static double scratch[(MAX_BIDDERS + POSITION_LANE_CAP) * POSITION_LANES];
+    static double scratch[(MAX_BIDDERS + 2 * POSITION_LANE_CAP) * POSITION_LANES];
+    /* The size the engine allocates must fit here (caught without ASan). */
+    ck_assert_uint_le(position_lanes_scratch(MAX_BIDDERS, POSITION_LANE_CAP - 1u),
+                      sizeof scratch / sizeof *scratch);
     int paths_run = 0;
     for (size_t q = 0; q < sizeof paths / sizeof paths[0]; q++) {
         if (!position_simd_force(paths[q]))
