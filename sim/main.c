@@ -189,6 +189,13 @@ int main(int argc, char **argv)
      * the default actions, so SIGTERM ends it. */
     if (args.command == CLI_RUN)
         install_stop_handlers();
+    /* Open MPI's shared-memory transport moves a large message with one kernel
+     * copy (CMA: a process_vm_readv per message) unless told otherwise. In the
+     * VMs measured (BENCHMARKS.md, issue 11 session 7) those system calls cost
+     * more than copying twice through the shared segment: 2-rank rounds 20%
+     * faster without them. A user's own choice (environment, mpirun --mca)
+     * wins; other MPI libraries ignore the variable. */
+    setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
     MPI_Init(&argc, &argv);
     /* HDF5 would print its error stack on every rank; agora reports errors itself. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
