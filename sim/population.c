@@ -241,7 +241,7 @@ double population_bid(const population *p, size_t i, uint64_t round)
 {
     if (p->budgeted && !(p->state.budget_left[i] > 0.0))
         return 0.0;
-    double bid = group_bid(p, &p->groups[p->state.group[i]], i, round);
+    double bid = group_bid(p, population_group(p, i), i, round);
     if (!(bid > 0.0) || !isfinite(bid))
         return 0.0;
     return bid;
@@ -250,7 +250,7 @@ double population_bid(const population *p, size_t i, uint64_t round)
 /* Cache lines of a learner's state block a bid reads, at most: Hedge's weights
  * and their total lead its block (264 bytes at 32 levels). */
 #define BID_STATE_LINES 5
-#define BIDS_AHEAD 8 /* requests */
+#define BIDS_BLOCK 16 /* requests */
 
 void population_prefetch(const population *p, size_t i, int learning)
 {
@@ -264,7 +264,7 @@ void population_prefetch(const population *p, size_t i, int learning)
             agora_prefetch(&p->state_hash[i]);
     }
     /* With several groups the group byte must be read first: it may miss too. */
-    const agent_group *g = &p->groups[p->n_groups == 1 ? 0 : a->group[i]];
+    const agent_group *g = population_group(p, i);
     if (!g->stride)
         return;
     const char *x = (const char *)(g->state + (i - g->lo) * g->stride);
@@ -292,14 +292,22 @@ size_t population_bids(const population *p, const uint32_t *index, size_t n, uin
     const agent_group *only = p->n_groups == 1 ? &p->groups[0] : NULL;
     size_t placed = 0;
     if (!only || !only->b->bid_many || only->stride || only->pacing != PACING_NONE) {
-        /* Agents with state: ask for a few requests' lines ahead, so that their
-         * misses overlap instead of queueing one agent after another. */
+        /* Agents with state, in blocks: the next block's lines are asked for
+         * together, then this block bids from the cache. Asking a few requests
+         * ahead inside the loop instead ran 2.3x slower (Hedge, 1e6 agents):
+         * its prefetches waited for free miss buffers in the middle of the
+         * bids, which then could not run meanwhile. */
         int ahead = p->learners;
-        for (size_t j = 0; j < n; j++) {
-            if (ahead && j + BIDS_AHEAD < n)
-                population_prefetch(p, index[j + BIDS_AHEAD], 0);
-            out[j] = population_bid(p, index[j], round);
-            placed += out[j] > 0.0;
+        for (size_t j = 0; ahead && j < n && j < BIDS_BLOCK; j++)
+            population_prefetch(p, index[j], 0);
+        for (size_t lo = 0; lo < n; lo += BIDS_BLOCK) {
+            size_t hi = n - lo < BIDS_BLOCK ? n : lo + BIDS_BLOCK;
+            for (size_t j = hi; ahead && j < n && j < hi + BIDS_BLOCK; j++)
+                population_prefetch(p, index[j], 0);
+            for (size_t j = lo; j < hi; j++) {
+                out[j] = population_bid(p, index[j], round);
+                placed += out[j] > 0.0;
+            }
         }
         return placed;
     }
@@ -321,7 +329,7 @@ size_t population_bids(const population *p, const uint32_t *index, size_t n, uin
 
 double population_multiplier(const population *p, size_t i, uint64_t round)
 {
-    const agent_group *g = &p->groups[p->state.group[i]];
+    const agent_group *g = population_group(p, i);
     double value = p->state.value[i];
     size_t j = i - g->lo;
     double m;
@@ -336,7 +344,7 @@ double population_multiplier(const population *p, size_t i, uint64_t round)
 
 double population_regret(const population *p, size_t i)
 {
-    const agent_group *g = &p->groups[p->state.group[i]];
+    const agent_group *g = population_group(p, i);
     if (!g->b->regret)
         return 0.0;
     return g->b->regret(&g->params, g->state + (i - g->lo) * g->stride);
@@ -351,7 +359,7 @@ static void change_end(population *p, size_t i, uint64_t before);
 
 void population_observe(population *p, size_t i, uint64_t round, const auction_view *v)
 {
-    agent_group *g = &p->groups[p->state.group[i]];
+    agent_group *g = population_group(p, i);
     if (!g->b->observe)
         return;
     double u[2];
@@ -364,14 +372,14 @@ void population_observe(population *p, size_t i, uint64_t round, const auction_v
 
 void population_gain(population *p, size_t i, double gain)
 {
-    agent_group *g = &p->groups[p->state.group[i]];
+    agent_group *g = population_group(p, i);
     if (g->gain)
         g->gain[i - g->lo] += gain;
 }
 
 void population_played(population *p, size_t i)
 {
-    agent_group *g = &p->groups[p->state.group[i]];
+    agent_group *g = population_group(p, i);
     if (g->played)
         g->played[i - g->lo]++;
 }
@@ -461,7 +469,7 @@ size_t population_state_blocks(const population *p, const scenario *s, state_blo
 static uint64_t learner_hash(const population *p, size_t i)
 {
     const uint64_t odd = 0x9e3779b97f4a7c15ULL;
-    const agent_group *g = &p->groups[p->state.group[i]];
+    const agent_group *g = population_group(p, i);
     size_t j = i - g->lo;
     const double *x = g->state ? g->state + j * g->stride : NULL;
     /* Four named chains rather than an array, so they stay in registers. */

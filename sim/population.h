@@ -47,6 +47,14 @@ typedef struct {
     position_params auction;
 } population;
 
+/* Local agent i's group. With one group the group byte is not read: it is a
+ * random access into an array of a byte per agent, a cache miss per request
+ * that the bid and learning loops would wait for. */
+static inline agent_group *population_group(const population *p, size_t i)
+{
+    return &p->groups[p->n_groups == 1 ? 0 : p->state.group[i]];
+}
+
 /* Group k holds global ids [lo, hi) with bound(k) = round(N * cumulative share). */
 void population_group_bounds(const scenario *s, size_t k, uint64_t *lo, uint64_t *hi);
 uint8_t population_group_of(const scenario *s, uint64_t id);

@@ -318,7 +318,7 @@ static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requ
             placed++;
         }
         if (pop->wants_feedback)
-            wants[j] = (uint8_t)pop->groups[pop->state.group[i]].b->wants_feedback;
+            wants[j] = (uint8_t)population_group(pop, i)->b->wants_feedback;
     }
     fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
 }
@@ -613,25 +613,41 @@ static source_block block_from(const market *m, int src)
     return b;
 }
 
+/* Asks for the state of the learners of feedback records [lo, hi) of b. */
+static void prefetch_learners(const market *m, const source_block *b, size_t lo, size_t hi)
+{
+    const unsigned char *rec = b->feedback + lo * m->feedback_size;
+    for (size_t w = lo; w < hi && w < b->records; w++, rec += m->feedback_size) {
+        feedback_header h;
+        memcpy(&h, rec, sizeof h);
+        population_prefetch(m->pop, b->index[h.request], 1);
+    }
+}
+
 /* Step 7b: learners update in canonical order (source rank, then auction
  * order): first from each auction's top bids, then once per round from what
  * they gained; pacing controllers follow. */
 static void learn(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     population *pop = m->pop;
-    enum { LEARN_PREFETCH = 4 }; /* learners ahead: each reads its whole state block */
+    /* In blocks, as population_bids does: the next block's learners are asked
+     * for together, then this block learns from the cache. Asking 4 learners
+     * ahead inside the loop cost ~1.5x as much (Hedge, 1e6 agents: ~610 ns
+     * an update against ~420, ~310 of it arithmetic). */
+    enum { LEARN_BLOCK = 8 };
     for (int src = 0; pop->wants_feedback && src < m->ranks; src++) {
         source_block b = block_from(m, src);
-        const unsigned char *rec = b.feedback;
-        for (size_t w = 0; w < b.records; w++, rec += m->feedback_size) {
-            feedback_header h;
-            if (w + LEARN_PREFETCH < b.records) { /* overlap the next learners' misses */
-                memcpy(&h, rec + LEARN_PREFETCH * m->feedback_size, sizeof h);
-                population_prefetch(pop, b.index[h.request], 1);
+        prefetch_learners(m, &b, 0, LEARN_BLOCK);
+        for (size_t lo = 0; lo < b.records; lo += LEARN_BLOCK) {
+            size_t hi = b.records - lo < LEARN_BLOCK ? b.records : lo + LEARN_BLOCK;
+            prefetch_learners(m, &b, hi, hi + LEARN_BLOCK);
+            const unsigned char *rec = b.feedback + lo * m->feedback_size;
+            for (size_t w = lo; w < hi; w++, rec += m->feedback_size) {
+                feedback_header h;
+                memcpy(&h, rec, sizeof h);
+                auction_view v = {(const double *)(rec + sizeof h), h.n_top, h.position, h.bid, t};
+                population_observe(pop, b.index[h.request], t, &v);
             }
-            memcpy(&h, rec, sizeof h);
-            auction_view v = {(const double *)(rec + sizeof h), h.n_top, h.position, h.bid, t};
-            population_observe(pop, b.index[h.request], t, &v);
         }
     }
     for (int src = 0; pop->bandits && src < m->ranks; src++) {
