@@ -100,6 +100,9 @@ typedef struct behaviour {
                      size_t n, double *out);
     /* Set when observe() needs each auction's top bids. */
     int wants_feedback;
+    /* Set when observe() reads its draw u (the agent's uniform for the round):
+     * the draw costs a keyed hash, so it is made only for those that read it. */
+    int observe_draws;
     /* Optional: one auction the agent took part in (called in canonical order). */
     void (*observe)(const behaviour_params *p, const market_info *m, double value, double u,
                     const auction_view *v, double *state);

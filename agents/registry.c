@@ -111,6 +111,7 @@ static const behaviour behaviours[] = {
      .init = behaviour_balanced_init,
      .bid = behaviour_balanced_bid,
      .wants_feedback = 1,
+     .observe_draws = 1,
      .observe = behaviour_balanced_observe,
      .multiplier = behaviour_balanced_multiplier},
 };

@@ -362,8 +362,9 @@ void population_observe(population *p, size_t i, uint64_t round, const auction_v
     agent_group *g = population_group(p, i);
     if (!g->b->observe)
         return;
-    double u[2];
-    round_draws(p, i, round, u);
+    double u[2] = {0.5, 0.5};
+    if (g->b->observe_draws)
+        round_draws(p, i, round, u);
     uint64_t before = change_begin(p, i);
     g->b->observe(&g->params, &p->market, p->state.value[i], u[0], v,
                   g->state + (i - g->lo) * g->stride);
