@@ -201,6 +201,33 @@ void cf_grid_utilities(cf_rule rule, const position_params *p, const double *oth
     }
 }
 
+uint32_t cf_slot_utilities(cf_rule rule, const position_params *p, const double *others,
+                           uint32_t n_others, double value, double *table)
+{
+    uint32_t n_elig = eligible_prefix(p, others, n_others);
+    if (rule == CF_GFP || p->slots + 1u > CF_SLOT_TABLE)
+        return UINT32_MAX;
+    /* A level's slot is then the number of eligible others at or above its
+     * bid, whichever slot the grid walk would have started from. */
+    for (uint32_t j = 1; j < n_elig; j++)
+        if (!(others[j] <= others[j - 1u]))
+            return UINT32_MAX;
+    vcg_sums vcg = {p->slots, 0.0};
+    for (uint32_t s = p->slots; s-- > 0;) { /* bottom up: VCG's partial sums grow upwards */
+        double clicks = p->ctr[s], price;
+        if (rule == CF_GSP) {
+            double next = s < n_elig ? others[s] : p->reserve;
+            price = next > p->reserve ? next : p->reserve;
+        } else {
+            price = vcg_price_at(p, others, n_elig, s, &vcg);
+        }
+        table[s] = value * clicks - price * clicks; /* cf_grid_utilities' expression */
+    }
+    for (uint32_t s = p->slots; s < CF_SLOT_TABLE; s++)
+        table[s] = 0.0;
+    return n_elig;
+}
+
 void cf_grid_add(cf_rule rule, const position_params *p, const double *others,
                  uint32_t n_others, double value, double lo, double hi, uint32_t L,
                  double scale, double *cum)

@@ -77,10 +77,15 @@ void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, do
     double others[GRID_OTHERS_MAX];
     uint32_t n = grid_others(v, m, others);
     cf_rule rule = grid_rule(m);
-    double utility[MAX_LEVELS];
-    cf_grid_utilities(rule, m->auction, others, n, value, p->low, p->high, L, utility);
-    state[TOTAL(L)] = hedge_weights_update(state + CUM(L), state + WEIGHTS(L), L,
-                                           effective_eta(p, value), utility);
+    double eta = effective_eta(p, value), total;
+    if (hedge_update_wide(rule, m->auction, others, n, value, p->low, p->high, L, eta,
+                          state + CUM(L), state + WEIGHTS(L), &total)) {
+        state[TOTAL(L)] = total;
+    } else {
+        double utility[MAX_LEVELS];
+        cf_grid_utilities(rule, m->auction, others, n, value, p->low, p->high, L, utility);
+        state[TOTAL(L)] = hedge_weights_update(state + CUM(L), state + WEIGHTS(L), L, eta, utility);
+    }
     state[REALISED(L)] += cf_utility(rule, m->auction, others, n, value, v->bid);
 }
 

@@ -84,6 +84,12 @@ double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
         total += w[k];
         zeros += w[k] == 0.0;
     }
+    return hedge_weights_settle(cum, w, L, eta, total, zeros);
+}
+
+double hedge_weights_settle(double *cum, double *w, uint32_t L, double eta, double total,
+                            int zeros)
+{
     if (!(total > 0.0) || !isfinite(total) || (zeros && has_revivable(cum, w, L, eta)))
         return hedge_weights_reset(cum, L, eta, w);
     int e;

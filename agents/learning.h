@@ -128,6 +128,12 @@ uint32_t hedge_weights_choose(const double *w, uint32_t L, double total, double 
 double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
                             const double *utility);
 
+/* hedge_weights_update's last step, for callers that did the products
+ * themselves: the weights' new total (summed k = 0 .. L - 1) and how many are
+ * 0 in, the total after any rescaling or recomputation out. */
+double hedge_weights_settle(double *cum, double *w, uint32_t L, double eta, double total,
+                            int zeros);
+
 /* ---- EXP3: bandit feedback (learning.c) --------------------------------- */
 
 /* gamma = min(1, sqrt(L ln L / ((e - 1) T))) (Auer et al. 2002, Corollary 3.2
@@ -206,6 +212,27 @@ double cf_utility(cf_rule rule, const position_params *p, const double *others,
 void cf_utilities(cf_rule rule, const position_params *p, const double *others,
                   uint32_t n_others, double value, const double *bids, uint32_t L,
                   double *utility);
+
+/* The utility of every slot for cf_grid_utilities' levels, when a level's
+ * slot can be found by counting: table[s] for s < slots is the utility of the
+ * levels landing in slot s (the same bits cf_grid_utilities gives them), and
+ * table[slots .. CF_SLOT_TABLE - 1] = 0 (no slot, or not eligible). Returns
+ * the number of eligible others (a level's slot is the number of them >= its
+ * bid), or UINT32_MAX where counting does not apply: GFP (the price is the
+ * level's own bid), more than CF_SLOT_TABLE - 1 slots, or eligible others not
+ * in descending order (ranked by quality-weighted score). */
+#define CF_SLOT_TABLE 16
+uint32_t cf_slot_utilities(cf_rule rule, const position_params *p, const double *others,
+                           uint32_t n_others, double value, double *table);
+
+/* hedge_weights_update(cum, w, L, eta, cf_grid_utilities(...)) on eight levels
+ * at a time (AVX-512, hedge_wide.c), the same bits; *total receives the
+ * result. Returns 0, changing nothing, where it does not apply: no AVX-512 (or
+ * AGORA_SIMD names a narrower path), GFP, more than CF_SLOT_TABLE - 1 slots,
+ * others out of order, L > CF_GRID_MAX, or a utility that is not a number. */
+int hedge_update_wide(cf_rule rule, const position_params *p, const double *others,
+                      uint32_t n_others, double value, double lo, double hi, uint32_t L,
+                      double eta, double *cum, double *w, double *total);
 
 /* The `levels` key's bound: cf_grid_add's scratch. */
 #define CF_GRID_MAX 256
