@@ -5,6 +5,9 @@
  *
  * Files and sources:
  *   hedge_weights.c   Hedge with its weights kept between rounds
+ *   hedge_wide.c      its update eight grid levels at a time where the CPU
+ *                     has AVX-512 (the one exception to "no globals": it asks
+ *                     simd_wide.h, which reads AGORA_SIMD once)
  *   learning.c        bid grid; Hedge (Freund & Schapire 1997); EXP3 (Auer,
  *                     Cesa-Bianchi, Freund & Schapire 2002); UCB1 (Auer,
  *                     Cesa-Bianchi & Fischer 2002); epsilon-greedy (Sutton &
