@@ -23,7 +23,7 @@ fi
 rm -f "$out/.probe"
 
 sources=(sim/yaml_tree.c sim/scenario_read.c sim/scenario.c sim/scenario_family.c sim/agent_fields.c
-         sim/scenario_emit.c sim/status.c sim/rng.c sim/sampling.c
+         sim/scenario_emit.c sim/status.c sim/simd_wide.c sim/rng.c sim/sampling.c
          sim/scenario_facility.c sim/scenario_cloud.c sim/scenario_commons.c
          mechanisms/position/*.c mechanisms/aigc/*.c mechanisms/facility/*.c
          mechanisms/pools/*.c agents/*.c)
