@@ -30,3 +30,10 @@ void *big_alloc(size_t n, size_t size, int zero)
         memset(p, 0, bytes);
     return p;
 }
+
+void touch_pages(void *p, size_t bytes)
+{
+    volatile char *c = p;
+    for (size_t b = 0; b < bytes; b += 4096)
+        c[b] = 0;
+}

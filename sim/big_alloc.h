@@ -12,4 +12,9 @@
  * memory or n * size overflows. */
 void *big_alloc(size_t n, size_t size, int zero);
 
+/* Writes a byte of every page of [p, p + bytes), so that the page faults come
+ * now rather than in a timed loop (a memset of fresh memory to zero does not
+ * do it: the compiler may turn malloc + memset into calloc). */
+void touch_pages(void *p, size_t bytes);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "big_alloc.h"
 #include "checkpoint.h"
 #include "collective.h"
 #include "output.h"
@@ -87,6 +88,11 @@ static agora_status build_population(run *r, agora_error *err)
         r->digests = malloc(OUTPUT_METRIC_BATCH * sizeof *r->digests);
         if ((s->output.snapshot_every && !r->scratch) || !r->rows || !r->digests)
             st = agora_fail(err, AGORA_EINTERNAL, "out of memory");
+        /* Touched now, not in the first snapshot: there the faults of its
+         * 256 pages took 2.7 ms of the 11 ms that writing 1e6 agents' fields
+         * took on a VM (~10 us a page; BENCHMARKS.md, issue 11). */
+        else if (r->scratch)
+            touch_pages(r->scratch, r->piece * sizeof *r->scratch);
     }
     st = agree(st, err, r->comm);
     if (st != AGORA_OK || !r->opt->resume)
