@@ -16,7 +16,8 @@ runs so that machine drift hits every configuration alike. Prints:
   - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2|avx512) at 1
     rank, and whether their outputs are identical (h5diff on every dataset);
   - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
-    run at twice the size.
+    run at twice the size, and the HDF5 output's share of the wall time
+    (creating the file, the snapshot writes, closing and syncing it).
 
 usage: bench/gsp_bench.py [--agora build/agora] [--repeats 3] [--peer PATH]
 """
@@ -64,6 +65,7 @@ def run_agora(agora, ranks, out, scale=1, simd=None, mpi=()):
         "wall": float(re.search(r"wall\s+([0-9.]+) s", text).group(1)),
         "mem": float(re.search(r"memory\s+([0-9.]+) MiB", text).group(1)),
         "phases": {p: float(s) for p, s in re.findall(r"^\s+(\w+)\s+([0-9.]+)\s+[0-9.]+%", text, re.M)},
+        "file": [float(x) for x in re.search(r"open ([0-9.]+) s, close ([0-9.]+) s", text).groups()],
     }
 
 
@@ -157,6 +159,12 @@ def main():
         phase = {p: statistics.median(r["phases"].get(p, 0) for r in runs[key]) for p in PHASES}
         print(f"{label} phases (median s, share of the round loop):",
               ", ".join(f"{p} {phase[p]:.3f} ({100 * phase[p] / total:.0f}%)" for p in PHASES))
+        opened, closed = (statistics.median(r["file"][k] for r in runs[key]) for k in (0, 1))
+        wall = median_of(runs[key], "wall")
+        print(f"{label} HDF5 output (median s): open {opened:.3f}, write {phase['write']:.3f}, "
+              f"close with sync {closed:.3f}: {100 * (opened + phase['write'] + closed) / wall:.0f}% "
+              f"of the {wall:.3f} s wall time ({100 * phase['write'] / wall:.0f}% for the snapshot "
+              "writes alone)")
     return 0 if identical else 1
 
 

@@ -112,12 +112,15 @@ static agora_status start(run *r, agora_error *err)
     if (st != AGORA_OK)
         return st;
     r->first_row = r->first_round;
+    double opened = phase_now();
     if (r->opt->resume)
-        return agree(output_reopen(&r->out, r->s, r->comm, err), err, r->comm);
-    st = agree(output_open(&r->out, r->s, r->text, r->comm, err), err, r->comm);
-    if (st != AGORA_OK)
-        return st;
-    return agree(output_write_population(r->out, &r->pop, err), err, r->comm);
+        st = agree(output_reopen(&r->out, r->s, r->comm, err), err, r->comm);
+    else
+        st = agree(output_open(&r->out, r->s, r->text, r->comm, err), err, r->comm);
+    if (st == AGORA_OK && !r->opt->resume)
+        st = agree(output_write_population(r->out, &r->pop, err), err, r->comm);
+    r->summary->open_seconds = phase_now() - opened;
+    return st;
 }
 
 static agora_status flush_metrics(run *r, agora_error *err)
@@ -353,7 +356,9 @@ static agora_status finish(run *r, agora_status st, agora_error *err)
     else if (st != AGORA_OK)
         end = OUTPUT_DISCARD;
     agora_error close_err;
+    double closing = phase_now();
     agora_status cst = output_close(r->out, end, r->summary->wall_seconds, &close_err);
+    r->summary->close_seconds = phase_now() - closing;
     r->out = NULL;
     if (st == AGORA_OK && cst != AGORA_OK) {
         *err = close_err;

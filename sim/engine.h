@@ -28,6 +28,10 @@ typedef struct {
     double bid_evaluations;          /* auctions x bidders x rounds played */
     double peak_rss_bytes;           /* largest peak resident memory of any rank */
     double phase_seconds[PHASE_COUNT]; /* per phase, the slowest rank's */
+    /* Rank 0's seconds outside the rounds on the output file: creating it with
+     * the population (or reopening it), and closing it (closing attributes,
+     * the file made durable and renamed to its final name). */
+    double open_seconds, close_seconds;
     /* Families other than position auctions: their result lines for the summary
      * ("  name  value\n" each) and what the rate line counts (e.g. "instances"). */
     char family_lines[1024];

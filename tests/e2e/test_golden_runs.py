@@ -175,3 +175,30 @@ def test_all_fields_on_request(run_scenario):
     np.testing.assert_array_equal(f["agents"]["bid"][0], f["agents"]["value"][0])
     np.testing.assert_array_equal(f["agents"]["multiplier"][0], 1)
     np.testing.assert_array_equal(f["agents"]["regret"][0], 0)
+
+
+def test_profile_names_every_phase_and_the_file_times(agora, tmp_path):
+    """--profile (issue 11): a line per phase of the round loop, whose seconds
+    add up to no more than the loop's, and the output file's open and close
+    times, which lie outside it."""
+    import re
+    import subprocess
+    import textwrap
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(textwrap.dedent(example("gsp", rounds=3)))
+    done = subprocess.run([agora, "run", str(scenario), "--out", str(tmp_path / "o.h5"),
+                           "--profile"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    loop = float(re.search(r"rounds ([0-9.]+) s", text).group(1))
+    phases = dict(re.findall(r"^\s+(\w+)\s+([0-9.]+)\s+[0-9.]+%$", text, re.M))
+    assert sorted(phases) == sorted(["sample", "route", "bid", "allocate", "settle", "reduce",
+                                     "write"])
+    # Printed to the millisecond: each may round up by half of one.
+    assert sum(float(s) for s in phases.values()) <= loop + 0.0005 * (len(phases) + 1)
+    opened, closed = re.search(r"^  file\s+open ([0-9.]+) s, close ([0-9.]+) s", text,
+                               re.M).groups()
+    assert float(opened) >= 0 and float(closed) >= 0
+    wall = float(re.search(r"wall\s+([0-9.]+) s", text).group(1))
+    assert loop + float(opened) + float(closed) <= wall + 0.0015
