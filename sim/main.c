@@ -121,6 +121,31 @@ static void print_profile(const run_summary *r)
                r->open_seconds, r->close_seconds);
 }
 
+/* Whether no launcher started this process (mpirun, srun and other PMI
+ * launchers set these): it will be one rank on its own. */
+static int started_alone(void)
+{
+    static const char *const launcher[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK",
+                                           "PMI_FD", "PMI_SIZE"};
+    for (size_t k = 0; k < sizeof launcher / sizeof launcher[0]; k++)
+        if (getenv(launcher[k]))
+            return 0;
+    return 1;
+}
+
+/* A rank on its own needs neither the daemon Open MPI forks for
+ * MPI_Comm_spawn (which agora does not call) nor a network: without the
+ * daemon and with the ob1 messaging layer (instead of probing UCX) MPI_Init
+ * and MPI_Finalize took 0.05 s instead of 0.43 s, and the standard scenario
+ * 0.3 s instead of 0.65 s from the shell, on the VMs measured (BENCHMARKS.md,
+ * issue 11 session 9). A user's own settings win; other MPI libraries ignore
+ * these variables. */
+static void quicken_singleton(void)
+{
+    setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+    setenv("OMPI_MCA_pml", "ob1", 0);
+}
+
 static agora_status execute(const cli_args *args, int rank, int ranks, agora_error *err)
 {
     char *text = NULL;
@@ -200,6 +225,8 @@ int main(int argc, char **argv)
      * faster without them. A user's own choice (environment, mpirun --mca)
      * wins; other MPI libraries ignore the variable. */
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
+    if (started_alone())
+        quicken_singleton();
     MPI_Init(&argc, &argv);
     /* HDF5 would print its error stack on every rank; agora reports errors itself. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
