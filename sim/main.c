@@ -133,16 +133,27 @@ static int started_alone(void)
     return 1;
 }
 
-/* A rank on its own needs neither the daemon Open MPI forks for
- * MPI_Comm_spawn (which agora does not call) nor a network: without the
- * daemon and with the ob1 messaging layer (instead of probing UCX) MPI_Init
- * and MPI_Finalize took 0.05 s instead of 0.43 s, and the standard scenario
- * 0.3 s instead of 0.65 s from the shell, on the VMs measured (BENCHMARKS.md,
+/* Whether the launcher put every rank on this node (mpirun, srun). */
+static int launched_on_one_node(void)
+{
+    const char *size = getenv("OMPI_COMM_WORLD_SIZE"), *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    const char *nodes = getenv("SLURM_STEP_NUM_NODES");
+    return (size && local && strcmp(size, local) == 0) || (nodes && strcmp(nodes, "1") == 0);
+}
+
+/* Ranks on one node need no network: Open MPI's ob1 messaging layer over
+ * shared memory serves them, and choosing it skips probing UCX, which took
+ * ~0.2 s of every start (MPI_Init + MPI_Finalize: 1 rank 0.43 -> 0.26 s with
+ * the next setting alone, -> 0.05 s with both; mpirun -n 2 0.41 -> 0.20 s).
+ * A rank on its own also needs no daemon: Open MPI forks one for
+ * MPI_Comm_spawn, which agora does not call. The standard scenario took 0.34-0.40
+ * s instead of 0.66-0.69 s from the shell on the VMs measured (BENCHMARKS.md,
  * issue 11 session 9). A user's own settings win; other MPI libraries ignore
  * these variables. */
-static void quicken_singleton(void)
+static void quicken_start(int alone)
 {
-    setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+    if (alone)
+        setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
     setenv("OMPI_MCA_pml", "ob1", 0);
 }
 
@@ -225,8 +236,8 @@ int main(int argc, char **argv)
      * faster without them. A user's own choice (environment, mpirun --mca)
      * wins; other MPI libraries ignore the variable. */
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
-    if (started_alone())
-        quicken_singleton();
+    if (started_alone() || launched_on_one_node())
+        quicken_start(started_alone());
     MPI_Init(&argc, &argv);
     /* HDF5 would print its error stack on every rank; agora reports errors itself. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
