@@ -142,18 +142,15 @@ static int launched_on_one_node(void)
 }
 
 /* Ranks on one node need no network: Open MPI's ob1 messaging layer over
- * shared memory serves them, and choosing it skips probing UCX, which took
- * ~0.2 s of every start (MPI_Init + MPI_Finalize: 1 rank 0.43 -> 0.26 s with
- * the next setting alone, -> 0.05 s with both; mpirun -n 2 0.41 -> 0.20 s).
- * A rank on its own also needs no daemon: Open MPI forks one for
- * MPI_Comm_spawn, which agora does not call. The standard scenario took 0.34-0.40
- * s instead of 0.66-0.69 s from the shell on the VMs measured (BENCHMARKS.md,
- * issue 11 session 9). A user's own settings win; other MPI libraries ignore
- * these variables. */
-static void quicken_start(int alone)
+ * shared memory serves them, and choosing it skips probing for UCX, which took
+ * ~0.2 s of every start on the VMs measured (MPI_Init + MPI_Finalize alone:
+ * 0.43 -> 0.24 s at 1 rank, 0.41 -> 0.20 s under mpirun -n 2; BENCHMARKS.md,
+ * issue 11 session 9). Not also Open MPI's daemon-less singleton mode, which
+ * would save 0.19 s more: its processes share one session directory, and two
+ * at once tripped over each other's files there. A user's own setting wins;
+ * other MPI libraries ignore the variable. */
+static void quicken_start(void)
 {
-    if (alone)
-        setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
     setenv("OMPI_MCA_pml", "ob1", 0);
 }
 
@@ -237,7 +234,7 @@ int main(int argc, char **argv)
      * wins; other MPI libraries ignore the variable. */
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
     if (started_alone() || launched_on_one_node())
-        quicken_start(started_alone());
+        quicken_start();
     MPI_Init(&argc, &argv);
     /* HDF5 would print its error stack on every rank; agora reports errors itself. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
