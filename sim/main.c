@@ -133,12 +133,18 @@ static int started_alone(void)
     return 1;
 }
 
-/* Whether the launcher put every rank on this node (mpirun, srun). */
+/* Whether the launcher put every rank on this node. Every rank must come to
+ * the same answer (they must all choose one messaging layer), so under mpirun
+ * only its own variables count: inside a Slurm job, ranks mpirun forks itself
+ * see the batch step's SLURM_* variables, those on other nodes another step's.
+ * Started by srun, every task of the step sees the same node count. */
 static int launched_on_one_node(void)
 {
     const char *size = getenv("OMPI_COMM_WORLD_SIZE"), *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    if (size)
+        return local && strcmp(size, local) == 0;
     const char *nodes = getenv("SLURM_STEP_NUM_NODES");
-    return (size && local && strcmp(size, local) == 0) || (nodes && strcmp(nodes, "1") == 0);
+    return nodes && strcmp(nodes, "1") == 0;
 }
 
 /* Ranks on one node need no network: Open MPI's ob1 messaging layer over
