@@ -5,6 +5,9 @@ The example market is the one of Edelman, Ostrovsky & Schwarz (2007) and
 Varian (2007): two slots with 200 and 100 expected clicks, three advertisers with
 per-click values 10, 4 and 2, one auction, every advertiser bidding."""
 import math
+import re
+import subprocess
+import textwrap
 
 import numpy as np
 import pytest
@@ -181,10 +184,6 @@ def test_profile_names_every_phase_and_the_file_times(agora, tmp_path):
     """--profile (issue 11): a line per phase of the round loop, whose seconds
     add up to no more than the loop's, and the output file's open and close
     times, which lie outside it."""
-    import re
-    import subprocess
-    import textwrap
-
     scenario = tmp_path / "s.yaml"
     scenario.write_text(textwrap.dedent(example("gsp", rounds=3)))
     done = subprocess.run([agora, "run", str(scenario), "--out", str(tmp_path / "o.h5"),
