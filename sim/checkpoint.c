@@ -20,6 +20,16 @@
 
 /* This rank's rows [lo, lo + n) of a [agents x per_agent] dataset, read or
  * written collectively (a rank with no rows still takes part). */
+static hid_t memory_type(state_type t)
+{
+    return t == STATE_U8 ? H5T_NATIVE_UINT8 : t == STATE_U32 ? H5T_NATIVE_UINT32 : H5T_NATIVE_DOUBLE;
+}
+
+static hid_t file_type(state_type t)
+{
+    return t == STATE_U8 ? H5T_STD_U8LE : t == STATE_U32 ? H5T_STD_U32LE : H5T_IEEE_F64LE;
+}
+
 static herr_t transfer_block(hid_t ds, int write, const state_block *b)
 {
     hid_t fspace = H5Dget_space(ds);
@@ -31,11 +41,11 @@ static herr_t transfer_block(hid_t ds, int write, const state_block *b)
         H5Sselect_none(fspace);
         H5Sselect_none(mspace);
     }
-    double *data = b->data;
+    hid_t type = memory_type(b->type);
     hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-    herr_t rc = write ? H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, data)
-                      : H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, data);
+    herr_t rc = write ? H5Dwrite(ds, type, mspace, fspace, dxpl, b->data)
+                      : H5Dread(ds, type, mspace, fspace, dxpl, b->data);
     H5Pclose(dxpl);
     H5Sclose(mspace);
     H5Sclose(fspace);
@@ -52,19 +62,18 @@ static hid_t open_parallel(const char *path, int create, MPI_Comm comm)
     return f;
 }
 
-static agora_status write_contents(hid_t f, const scenario *s, const char *text,
-                                   uint64_t round_next, uint64_t digest, const population *p)
+static agora_status write_contents(hid_t f, const char *text, uint64_t round_next,
+                                   uint64_t entities, uint64_t digest, const state_block *blocks,
+                                   size_t n)
 {
-    uint64_t agents = s->population.agents, layout = CHECKPOINT_LAYOUT_VERSION;
+    uint64_t layout = CHECKPOINT_LAYOUT_VERSION;
     if (h5_put_string(f, "format", "agora checkpoint") < 0 ||
         h5_put_number(f, "layout_version", H5T_NATIVE_UINT64, &layout) < 0 ||
         h5_put_string(f, "version", AGORA_VERSION) < 0 || h5_put_string(f, "scenario", text) < 0 ||
         h5_put_number(f, "round_next", H5T_NATIVE_UINT64, &round_next) < 0 ||
-        h5_put_number(f, "agents", H5T_NATIVE_UINT64, &agents) < 0 ||
+        h5_put_number(f, "agents", H5T_NATIVE_UINT64, &entities) < 0 ||
         h5_put_number(f, "state_digest", H5T_NATIVE_UINT64, &digest) < 0)
         return AGORA_EIO;
-    static state_block blocks[MAX_BLOCKS];
-    size_t n = population_state_blocks(p, s, blocks, MAX_BLOCKS);
     for (size_t k = 0; k < n; k++) {
         const state_block *b = &blocks[k];
         hsize_t dims[2] = {b->total, b->per_agent};
@@ -73,7 +82,8 @@ static agora_status write_contents(hid_t f, const scenario *s, const char *text,
         hid_t space = H5Screate_simple(2, dims, NULL);
         hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
         H5Pset_chunk(dcpl, 2, chunk);
-        hid_t ds = H5Dcreate2(f, b->name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        hid_t ds = H5Dcreate2(f, b->name, file_type(b->type), space, H5P_DEFAULT, dcpl,
+                              H5P_DEFAULT);
         H5Pclose(dcpl);
         H5Sclose(space);
         herr_t rc = ds < 0 ? -1 : transfer_block(ds, 1, b);
@@ -85,9 +95,10 @@ static agora_status write_contents(hid_t f, const scenario *s, const char *text,
     return AGORA_OK;
 }
 
-agora_status checkpoint_write(const char *path, const scenario *s, const char *scenario_text,
-                              uint64_t round_next, uint64_t digest, const population *p,
-                              MPI_Comm comm, agora_error *err)
+static agora_status write_blocks(const char *path, const char *scenario_text,
+                                     uint64_t round_next, uint64_t entities, uint64_t digest,
+                                     const state_block *blocks, size_t n, MPI_Comm comm,
+                                     agora_error *err)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -97,7 +108,7 @@ agora_status checkpoint_write(const char *path, const scenario *s, const char *s
     if (f < 0)
         return agora_fail(err, AGORA_EIO, "%s: output.checkpoint: cannot create the checkpoint",
                           tmp);
-    agora_status st = write_contents(f, s, scenario_text, round_next, digest, p);
+    agora_status st = write_contents(f, scenario_text, round_next, entities, digest, blocks, n);
     if (H5Fclose(f) < 0)
         st = AGORA_EIO;
     MPI_Barrier(comm);
@@ -112,6 +123,16 @@ agora_status checkpoint_write(const char *path, const scenario *s, const char *s
     if (code != AGORA_OK)
         return agora_fail(err, AGORA_EIO, "%s: cannot write the checkpoint%s", path, cause);
     return AGORA_OK;
+}
+
+agora_status checkpoint_write(const char *path, const scenario *s, const char *scenario_text,
+                              uint64_t round_next, uint64_t digest, const population *p,
+                              MPI_Comm comm, agora_error *err)
+{
+    static state_block blocks[MAX_BLOCKS];
+    size_t n = population_state_blocks(p, s, blocks, MAX_BLOCKS);
+    return write_blocks(path, scenario_text, round_next, s->population.agents, digest,
+                                   blocks, n, comm, err);
 }
 
 /* ---- reading ---------------------------------------------------------------------- */
@@ -153,7 +174,7 @@ static int compare_scenarios(const char *saved, const char *now, char *a, char *
     return 1;
 }
 
-static agora_status check_header(hid_t f, const char *path, const char *text, uint64_t agents,
+static agora_status check_header(hid_t f, const char *path, const char *text, uint64_t entities,
                                  uint64_t *round_next, uint64_t *digest, agora_error *err)
 {
     char *format = h5_get_string(f, "format"), *saved = h5_get_string(f, "scenario");
@@ -171,19 +192,17 @@ static agora_status check_header(hid_t f, const char *path, const char *text, ui
         st = agora_fail(err, AGORA_EINPUT,
                         "%s: checkpoint of a different scenario: it has '%s' where this run has '%s'",
                         path, a, b);
-    else if (n != agents)
+    else if (n != entities)
         st = agora_fail(err, AGORA_EINPUT, "%s: checkpoint holds %llu agents, not %llu", path,
-                        (unsigned long long)n, (unsigned long long)agents);
+                        (unsigned long long)n, (unsigned long long)entities);
     free(format);
     free(saved);
     return st;
 }
 
-static agora_status read_state(hid_t f, const char *path, const scenario *s, population *p,
+static agora_status read_state(hid_t f, const char *path, const state_block *blocks, size_t n,
                                agora_error *err)
 {
-    static state_block blocks[MAX_BLOCKS];
-    size_t n = population_state_blocks(p, s, blocks, MAX_BLOCKS);
     for (size_t k = 0; k < n; k++) {
         hid_t ds = H5Dopen2(f, blocks[k].name, H5P_DEFAULT);
         herr_t rc = ds < 0 ? -1 : transfer_block(ds, 0, &blocks[k]);
@@ -196,11 +215,11 @@ static agora_status read_state(hid_t f, const char *path, const scenario *s, pop
     return AGORA_OK;
 }
 
-agora_status checkpoint_read(const char *path, const scenario *s, const char *scenario_text,
-                             population *p, uint64_t *round_next, uint64_t *digest,
-                             MPI_Comm comm, agora_error *err)
+static agora_status read_blocks(const char *path, const char *scenario_text,
+                                    uint64_t entities, const state_block *blocks, size_t n,
+                                    uint64_t *round_next, uint64_t *digest, MPI_Comm comm,
+                                    agora_error *err)
 {
-    uint64_t agents = s->population.agents;
     int rank, code = AGORA_OK;
     MPI_Comm_rank(comm, &rank);
     if (rank == 0) {
@@ -219,17 +238,83 @@ agora_status checkpoint_read(const char *path, const scenario *s, const char *sc
     hid_t f = open_parallel(path, 0, comm);
     if (f < 0)
         return agora_fail(err, AGORA_EINPUT, "%s: --resume: not an HDF5 file, or truncated", path);
-    agora_status st = check_header(f, path, scenario_text, agents, round_next, digest, err);
+    agora_status st = check_header(f, path, scenario_text, entities, round_next, digest, err);
     if (st == AGORA_OK)
-        st = read_state(f, path, s, p, err);
+        st = read_state(f, path, blocks, n, err);
     H5Fclose(f);
+    return st;
+}
+
+static agora_status digest_mismatch(const char *path, agora_error *err)
+{
+    return agora_fail(err, AGORA_EINPUT,
+                      "%s: the state does not match the checkpoint's digest: damaged checkpoint",
+                      path);
+}
+
+agora_status checkpoint_read(const char *path, const scenario *s, const char *scenario_text,
+                             population *p, uint64_t *round_next, uint64_t *digest,
+                             MPI_Comm comm, agora_error *err)
+{
+    static state_block blocks[MAX_BLOCKS];
+    size_t n = population_state_blocks(p, s, blocks, MAX_BLOCKS);
+    agora_status st = read_blocks(path, scenario_text, s->population.agents, blocks, n,
+                                             round_next, digest, comm, err);
     if (st != AGORA_OK)
         return st;
     uint64_t mine = population_digest(p), total = 0;
     MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, comm);
-    if (total != *digest)
-        return agora_fail(err, AGORA_EINPUT,
-                          "%s: the agents' state does not match the checkpoint's digest: damaged "
-                          "checkpoint", path);
-    return AGORA_OK;
+    return total == *digest ? AGORA_OK : digest_mismatch(path, err);
+}
+
+/* ---- families' state -------------------------------------------------------------- */
+
+static size_t element_size(state_type t)
+{
+    return t == STATE_U8 ? 1 : t == STATE_U32 ? 4 : 8;
+}
+
+/* Each row hashed with its block and global index, the hashes summed: the same
+ * value however the rows are split over ranks. */
+static uint64_t blocks_digest(const state_block *blocks, size_t n, MPI_Comm comm)
+{
+    uint64_t mine = 0, total = 0;
+    for (size_t k = 0; k < n; k++) {
+        const state_block *b = &blocks[k];
+        size_t size = element_size(b->type);
+        const unsigned char *row = b->data;
+        for (uint64_t r = 0; r < b->count; r++) {
+            uint64_t h = agent_mix64((k + 1) * 0x9e3779b97f4a7c15ULL ^ agent_mix64(b->first + r));
+            for (uint32_t e = 0; e < b->per_agent; e++, row += size) {
+                uint64_t bits = 0;
+                memcpy(&bits, row, size);
+                h = agent_mix64(h ^ bits);
+            }
+            mine += h;
+        }
+    }
+    MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, comm);
+    return total;
+}
+
+agora_status checkpoint_save_state(const char *path, const char *scenario_text,
+                                   uint64_t round_next, uint64_t entities,
+                                   const state_block *blocks, size_t n, MPI_Comm comm,
+                                   agora_error *err)
+{
+    uint64_t digest = blocks_digest(blocks, n, comm);
+    return write_blocks(path, scenario_text, round_next, entities, digest, blocks, n,
+                                   comm, err);
+}
+
+agora_status checkpoint_load_state(const char *path, const char *scenario_text,
+                                   uint64_t entities, const state_block *blocks, size_t n,
+                                   uint64_t *round_next, MPI_Comm comm, agora_error *err)
+{
+    uint64_t digest = 0;
+    agora_status st = read_blocks(path, scenario_text, entities, blocks, n, round_next,
+                                             &digest, comm, err);
+    if (st != AGORA_OK)
+        return st;
+    return blocks_digest(blocks, n, comm) == digest ? AGORA_OK : digest_mismatch(path, err);
 }

@@ -438,9 +438,9 @@ size_t population_state_blocks(const population *p, const scenario *s, state_blo
     uint64_t n_all = s->population.agents;
     size_t n = 0;
     state_block base[] = {
-        {"spend_clicks", a->paid, a->first_id, a->n, n_all, 2},
-        {"budget_left", a->budget_left, a->first_id, a->n, n_all, 1},
-        {"spend_prev", p->spend_prev, a->first_id, a->n, n_all, 1},
+        {"spend_clicks", a->paid, a->first_id, a->n, n_all, 2, STATE_F64},
+        {"budget_left", a->budget_left, a->first_id, a->n, n_all, 1, STATE_F64},
+        {"spend_prev", p->spend_prev, a->first_id, a->n, n_all, 1, STATE_F64},
     };
     for (size_t b = 0; b < sizeof base / sizeof base[0] && n < max; b++)
         if (base[b].data)
@@ -451,11 +451,11 @@ size_t population_state_blocks(const population *p, const scenario *s, state_blo
         population_group_bounds(s, k, &glo, &ghi);
         uint64_t count = g->hi - g->lo, first = count ? a->first_id + g->lo - glo : 0;
         if (g->stride && n < max) {
-            out[n] = (state_block){"", g->state, first, count, ghi - glo, g->stride};
+            out[n] = (state_block){"", g->state, first, count, ghi - glo, g->stride, STATE_F64};
             snprintf(out[n++].name, sizeof out->name, "group%zu_%s", k, g->b->name);
         }
         if (g->pace && n < max) {
-            out[n] = (state_block){"", g->pace, first, count, ghi - glo, 1};
+            out[n] = (state_block){"", g->pace, first, count, ghi - glo, 1, STATE_F64};
             snprintf(out[n++].name, sizeof out->name, "group%zu_pacing", k);
         }
     }

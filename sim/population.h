@@ -12,6 +12,7 @@
 #include "behaviour.h"
 #include "rng.h"
 #include "scenario.h"
+#include "state_block.h"
 #include "status.h"
 
 /* One behaviour group's agents on this rank: local indices [lo, hi). */
@@ -92,14 +93,6 @@ void population_played(population *p, size_t i);
 void population_end_round(population *p, uint64_t round);
 
 /* The agent's state blocks a checkpoint must carry, by global id. */
-typedef struct {
-    char name[48];
-    double *data;       /* this rank's part: count * per_agent doubles */
-    uint64_t first;     /* global index of data[0]'s agent within the block */
-    uint64_t count;     /* agents of this rank in the block */
-    uint64_t total;     /* agents in the block over all ranks */
-    uint32_t per_agent;
-} state_block;
 size_t population_state_blocks(const population *p, const scenario *s, state_block *out,
                                size_t max);
 
