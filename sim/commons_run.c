@@ -3,16 +3,20 @@
  * with its metrics and the final per-pool and per-harvester datasets. The global
  * pool's round is in commons_global.c; the layout is in docs/hdf5-layout.md.
  *
- * Checkpoints are not implemented for this family: --resume is refused, and a
- * stop request (signal, --stop-after) ends the run after the round in progress
- * with exit status 3, leaving the rows written so far in <output>.partial. */
+ * Checkpoints (sim/family_checkpoint.h) carry every harvester's strategy,
+ * cumulative gain, last payoff and last request (the next round's imitation and
+ * best-earner rules read them) and every pool's stock, collapse flag, rounds
+ * survived and last Gini (plus, for the global pool, the best earner's
+ * request), by global id: a run resumes on any rank count. */
 #include "commons_run.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
+#include "checkpoint.h"
 #include "collective.h"
+#include "family_checkpoint.h"
 #include "family_run.h"
 #include "partition.h"
 #include "progress.h"
@@ -320,16 +324,59 @@ static agora_status write_state(commons_state *w, run_file *f, agora_error *err)
     return st;
 }
 
-/* ---- the loop ------------------------------------------------------------------------------- */
+/* ---- checkpoints ---------------------------------------------------------------------------- */
 
-static int stop_now(const run_options *opt, uint64_t done, MPI_Comm comm)
+enum { COMMONS_BLOCKS = 9 };
+
+/* The state a round reads from the rounds before it. The global pool's
+ * scalars are replicated: rank 0 saves them, and every rank gets them back
+ * from rank 0 after loading. */
+static size_t state_blocks(commons_state *w, state_block *b)
 {
-    int mine = (opt->stop_requested && *opt->stop_requested) ||
-               (opt->stop_after && done == opt->stop_after);
-    int any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-    return any;
+    uint64_t h = w->harvesters, p = w->c->pools;
+    int global = w->c->mode == COMMONS_GLOBAL;
+    size_t np = global && w->rank != 0 ? 0 : w->np;
+    size_t n = 0;
+    b[n++] = (state_block){"harvester_strategy", w->strategy, w->first_h, w->nh, h, 1, STATE_U8};
+    b[n++] = (state_block){"harvester_gain", w->gain, w->first_h, w->nh, h, 1, STATE_F64};
+    b[n++] = (state_block){"harvester_payoff", w->payoff, w->first_h, w->nh, h, 1, STATE_F64};
+    b[n++] = (state_block){"harvester_request", w->request, w->first_h, w->nh, h, 1, STATE_F64};
+    b[n++] = (state_block){"pool_stock", w->stock, w->first_pool, np, p, 1, STATE_F64};
+    b[n++] = (state_block){"pool_collapsed", w->collapsed, w->first_pool, np, p, 1, STATE_U8};
+    b[n++] = (state_block){"pool_survived", w->survived, w->first_pool, np, p, 1, STATE_U32};
+    b[n++] = (state_block){"pool_gini", w->gini, w->first_pool, np, p, 1, STATE_F64};
+    if (global)
+        b[n++] = (state_block){"pool_best_request", &w->best_request, 0, np, 1, 1, STATE_F64};
+    return n;
 }
+
+static agora_status load_state(commons_state *w, const char *text, const char *path,
+                               uint64_t *round_next, agora_error *err)
+{
+    state_block b[COMMONS_BLOCKS];
+    size_t n = state_blocks(w, b);
+    agora_status st = agree(checkpoint_load_state(path, text, w->harvesters, b, n, round_next,
+                                                  w->comm, err),
+                            err, w->comm);
+    if (st == AGORA_OK && w->c->mode == COMMONS_GLOBAL) {
+        MPI_Bcast(w->stock, 1, MPI_DOUBLE, 0, w->comm);
+        MPI_Bcast(w->collapsed, 1, MPI_UINT8_T, 0, w->comm);
+        MPI_Bcast(w->survived, 1, MPI_UINT32_T, 0, w->comm);
+        MPI_Bcast(w->gini, 1, MPI_DOUBLE, 0, w->comm);
+        MPI_Bcast(&w->best_request, 1, MPI_DOUBLE, 0, w->comm);
+    }
+    return st;
+}
+
+static agora_status save_state(commons_state *w, const char *text, run_metrics *m, run_file *f,
+                               uint64_t done, agora_error *err)
+{
+    state_block b[COMMONS_BLOCKS];
+    size_t n = state_blocks(w, b);
+    return family_checkpoint(w->s, text, m, f, done, w->harvesters, b, n, w->comm, err);
+}
+
+/* ---- the loop ------------------------------------------------------------------------------- */
 
 static agora_status one_round(commons_state *w, uint64_t t, run_metrics *m, agora_error *err)
 {
@@ -365,19 +412,29 @@ static agora_status one_round(commons_state *w, uint64_t t, run_metrics *m, agor
     return st;
 }
 
-static agora_status play(commons_state *w, const run_options *opt, run_metrics *m,
-                         run_summary *summary, agora_error *err)
+/* Rounds first_round .. rounds - 1; `checkpoints` counts those written. */
+static agora_status play(commons_state *w, const char *text, const run_options *opt,
+                         uint64_t first_round, run_file *f, run_metrics *m, run_summary *summary,
+                         int *checkpoints, agora_error *err)
 {
     progress bar;
-    progress_start(&bar, (w->rank == 0 && !opt->quiet) ? stderr : NULL, w->s->rounds, 0);
+    progress_start(&bar, (w->rank == 0 && !opt->quiet) ? stderr : NULL, w->s->rounds,
+                   first_round);
     phase_begin(&w->clock);
-    for (uint64_t t = 0; t < w->s->rounds; t++) {
+    for (uint64_t t = first_round; t < w->s->rounds; t++) {
         agora_status st = one_round(w, t, m, err);
         if ((st = agree(st, err, w->comm)) != AGORA_OK)
             return st;
         summary->rounds_done = t + 1;
+        round_end e = family_round_end(w->s, opt, t + 1, w->comm);
+        if (e.checkpoint) {
+            if ((st = save_state(w, text, m, f, t + 1, err)) != AGORA_OK)
+                return st;
+            ++*checkpoints;
+        }
+        phase_end(&w->clock, PHASE_WRITE);
         progress_update(&bar, t + 1);
-        if (t + 1 < w->s->rounds && stop_now(opt, t + 1, w->comm))
+        if (e.stop)
             return AGORA_STOPPED;
     }
     progress_finish(&bar);
@@ -422,9 +479,6 @@ agora_status commons_run(const scenario *s, const char *text, const run_options 
 agora_status commons_run(const scenario *s, const char *text, const run_options *opt,
                          MPI_Comm comm, run_summary *summary, agora_error *err)
 {
-    if (opt->resume)
-        return agora_fail(err, AGORA_EINPUT,
-                          "%s: checkpoints are not supported for family commons", s->source);
     double t0 = phase_now();
     commons_state w;
     memset(&w, 0, sizeof w);
@@ -435,48 +489,49 @@ agora_status commons_run(const scenario *s, const char *text, const run_options 
     MPI_Comm_size(comm, &w.ranks);
     run_file *f = NULL;
     run_metrics *m = NULL;
+    uint64_t first_round = 0;
+    int checkpoints = 0;
     agora_status st = agree(setup(&w, err), err, comm);
+    if (st == AGORA_OK && opt->resume)
+        st = load_state(&w, text, opt->resume, &first_round, err);
     if (st == AGORA_OK)
-        st = run_file_create(&f, s, text, comm, err);
+        st = opt->resume ? run_file_reopen(&f, s, comm, err) : run_file_create(&f, s, text, comm, err);
     if (st == AGORA_OK)
-        st = run_metrics_create(&m, f, commons_metrics, M_COUNT, s->rounds, 0, err);
+        st = opt->resume ? run_metrics_reopen(&m, f, commons_metrics, M_COUNT, 0, err)
+                         : run_metrics_create(&m, f, commons_metrics, M_COUNT, s->rounds, 0, err);
     st = f ? agree(st, err, comm) : st;
+    summary->first_round = summary->rounds_done = first_round;
     double t1 = phase_now();
     if (st == AGORA_OK)
-        st = play(&w, opt, m, summary, err);
+        st = play(&w, text, opt, first_round, f, m, summary, &checkpoints, err);
     double t2 = phase_now();
-    int stopped = st == AGORA_STOPPED;
-    if (st == AGORA_OK || stopped)
+    if (st == AGORA_OK)
         st = agree(run_metrics_flush(m, err), err, comm);
-    if (st == AGORA_OK && stopped)
-        st = agora_fail(err, AGORA_EIO,
-                        "%s: stopped after round %llu on request; family commons has no "
-                        "checkpoints, so the run cannot be continued (rows so far kept in "
-                        "%s.partial)",
-                        s->source, (unsigned long long)summary->rounds_done, s->output.path);
-    else if (st == AGORA_OK)
+    if (st == AGORA_OK)
         st = agree(write_state(&w, f, err), err, comm);
     if (st == AGORA_OK)
         summary_lines(&w, summary);
     run_metrics_free(m);
     if (f) {
         agora_error close_err;
-        run_file_end end = st == AGORA_OK ? RUN_FILE_FINISH
-                           : stopped          ? RUN_FILE_SUSPEND
-                                              : RUN_FILE_DISCARD;
+        run_file_end end = family_file_end(st, opt->resume || checkpoints);
         agora_status cst = run_file_close(f, end, phase_now() - t0, &close_err);
         if (st == AGORA_OK && cst != AGORA_OK) {
             *err = close_err;
             st = cst;
         }
     }
+    if (st == AGORA_OK)
+        family_drop_checkpoint(s, w.rank);
     summary->loop_seconds = t2 - t1;
     summary->wall_seconds = phase_now() - t0;
+    /* The rounds this process played, like the position engine's rate. */
+    double played = (double)(summary->rounds_done - first_round);
     summary->work_unit = "pool-rounds";
-    summary->work_done = (double)summary->rounds_done * (double)w.c->pools;
+    summary->work_done = played * (double)w.c->pools;
     if (w.c->mode == COMMONS_GLOBAL) {
         summary->work_unit = "harvester-rounds";
-        summary->work_done = (double)summary->rounds_done * (double)w.harvesters;
+        summary->work_done = played * (double)w.harvesters;
     }
     release(&w);
     summary->peak_rss_bytes = peak_rss_max(comm);

@@ -4,7 +4,8 @@
 # and stopped again after round 4, then resumed at 1 rank to the end, must give
 # every dataset h5diff-identical to an uninterrupted run, and leave no
 # checkpoint behind. Every top-level group of the reference is compared (root
-# attributes such as the start time and rank count may differ).
+# attributes such as the start time and rank count may differ). On the way, a
+# resume with another seed is refused in one line and keeps the partial output.
 # usage: checkpoint_family.sh AGORA MPIEXEC SCENARIO...   (each with >= 6 rounds)
 set -u
 agora=$1 mpiexec=$2
@@ -22,6 +23,13 @@ for scenario in "$@"; do
   rc=$?
   if [ $rc != 75 ] || [ ! -f "$ckpt" ] || [ -f "$out" ]; then
     fail "the stop after round 2 (exit $rc): $(head -c 300 "$tmp/err")"; continue
+  fi
+  # Another scenario's checkpoint is refused in one line, the partial output kept.
+  "$agora" run "$scenario" --out "$out" --quiet --resume "$ckpt" --set seed=987654 2> "$tmp/err"
+  rc=$?
+  if [ $rc != 2 ] || [ "$(wc -l < "$tmp/err")" != 1 ] ||
+     ! grep -q "checkpoint of a different scenario" "$tmp/err" || [ ! -f "$out.partial" ]; then
+    fail "resuming with another seed (exit $rc): $(head -c 300 "$tmp/err")"; continue
   fi
   mpi 3 "$agora" run "$scenario" --out "$out" --quiet --resume "$ckpt" --stop-after 4 2> "$tmp/err"
   rc=$?

@@ -12,3 +12,12 @@ add_test(NAME commons_invariance
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/commons_global.yaml
           ${CMAKE_SOURCE_DIR}/scenarios/fishery.yaml)
 set_tests_properties(commons_invariance PROPERTIES PROCESSORS 2)
+
+# Stopped at 2 ranks, resumed at 3, stopped, resumed at 1: identical datasets.
+add_test(NAME commons_checkpoint
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint_family.sh $<TARGET_FILE:agora>
+          ${MPIEXEC_EXECUTABLE}
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/commons_villages.yaml
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/commons_global.yaml
+          ${CMAKE_SOURCE_DIR}/scenarios/fishery.yaml)
+set_tests_properties(commons_checkpoint PROPERTIES PROCESSORS 2)

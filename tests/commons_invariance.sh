@@ -82,18 +82,9 @@ survival=$(/usr/bin/python3 -c 'import h5py, sys
 print(int(h5py.File(sys.argv[1])["metrics/survival_rounds"][-1]))' "$tmp/greedy.h5")
 if [ "$survival" = 0 ]; then echo "PASS fishery_greedy collapses in month 1"; passed=$((passed + 1))
 else echo "FAIL fishery_greedy survived $survival months"; failed=$((failed + 1)); fi
-# A stop request ends the run with exit 3 and the rows so far in .partial.
-OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" run "$here/../scenarios/fishery.yaml" \
-  --stop-after 3 --out "$tmp/stop.h5" --quiet > /dev/null 2> "$tmp/err"
-if [ $? -eq 3 ] && grep -q "stopped after round 3 on request" "$tmp/err" && [ -e "$tmp/stop.h5.partial" ] &&
-   [ ! -e "$tmp/stop.h5" ]; then
-  echo "PASS a stop request ends the run (exit 3, .partial kept)"; passed=$((passed + 1))
-else
-  echo "FAIL stop request"; head -3 "$tmp/err"; failed=$((failed + 1))
-fi
 # Bad runs: more ranks than the partitioned entities (the global pool splits its
-# harvesters, so the message names harvesters_per_pool), and --resume, which this
-# family refuses (it has no checkpoints).
+# harvesters, so the message names harvesters_per_pool), and --resume from a
+# checkpoint that is not there (stops and resumes: tests/checkpoint_family.sh).
 fishery=$here/../scenarios/fishery.yaml
 "$mpiexec" --allow-run-as-root --oversubscribe -n 6 "$agora" run "$fishery" --out "$tmp/x.h5" \
   --quiet > /dev/null 2> "$tmp/err"
@@ -105,8 +96,8 @@ else
 fi
 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$agora" run "$fishery" \
   --resume "$tmp/none.ckpt.h5" --out "$tmp/x.h5" --quiet > /dev/null 2> "$tmp/err"
-if [ $? -eq 2 ] && grep -q "checkpoints are not supported for family commons" "$tmp/err"; then
-  echo "PASS --resume is refused"; passed=$((passed + 1))
+if [ $? -eq 2 ] && grep -q "none.ckpt.h5: --resume: cannot read" "$tmp/err" && [ ! -e "$tmp/x.h5" ]; then
+  echo "PASS --resume of a missing checkpoint is refused"; passed=$((passed + 1))
 else
   echo "FAIL --resume"; head -3 "$tmp/err"; failed=$((failed + 1))
 fi
