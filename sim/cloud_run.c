@@ -28,10 +28,16 @@
  * `optimal` gathers all pairs of the (small) round to rank 0 instead.
  *
  * Sums reaching the output are exact (fixed_sum); the prices are computed by
- * their owners from bit-identical inputs. Checkpoints are not supported: a
- * resume is refused, and a stop request ends the run after the current round
- * with the rounds so far in the kept .partial file and exit status 3 (as the
- * commons family does). */
+ * their owners from bit-identical inputs.
+ *
+ * Checkpoints (sim/family_checkpoint.h): what one round hands to the next is
+ * each resource's price and last utilisation, saved by global resource id
+ * from their owners (16 bytes per resource), so a run stopped at one rank
+ * count resumes at another. Everything else is drawn again: resources from the
+ * seed, requests, trace events and the random order keyed by (round, id). A
+ * resumed run reopens the .partial output and appends its rows. A trace is
+ * read again on resuming: the checkpoint checks its path (in the scenario
+ * text), not its contents, so it must not change in between. */
 #include "family_run.h"
 
 #include <stdio.h>
@@ -39,10 +45,12 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "checkpoint.h"
 #include "cloud_config.h"
 #include "cloud_instance.h"
 #include "cloud_trace.h"
 #include "collective.h"
+#include "family_checkpoint.h"
 #include "partition.h"
 #include "progress.h"
 #include "run_file.h"
@@ -145,6 +153,8 @@ typedef struct {
     run_metrics *metrics;
     hid_t price_ds;
     uint64_t snapshots;
+    uint64_t first_round; /* 0, or the round a resumed run starts at */
+    int checkpoints;      /* written by this process */
     phase_clock clock;
 } cloud_run;
 
@@ -232,7 +242,26 @@ static agora_status setup(cloud_run *r, agora_error *err)
     return AGORA_OK;
 }
 
-static agora_status open_output(cloud_run *r, agora_error *err)
+/* The state a round hands to the next, by global resource id: blocks[0..2). */
+static size_t state_blocks(const cloud_run *r, state_block *b)
+{
+    uint64_t own = r->res_hi - r->res_lo;
+    b[0] = (state_block){"cloud_price", r->own_price, r->res_lo, own, r->m, 1, STATE_F64};
+    b[1] = (state_block){"cloud_load", r->own_load, r->res_lo, own, r->m, 1, STATE_F64};
+    return 2;
+}
+
+/* A resumed run: the resources' state and the round to play next. */
+static agora_status load_state(cloud_run *r, agora_error *err)
+{
+    state_block b[2];
+    size_t n = state_blocks(r, b);
+    return agree(checkpoint_load_state(r->opt->resume, r->text, r->m, b, n, &r->first_round,
+                                       r->comm, err),
+                 err, r->comm);
+}
+
+static agora_status create_output(cloud_run *r, agora_error *err)
 {
     agora_status st = agree(run_file_create(&r->file, r->s, r->text, r->comm, err), err, r->comm);
     if (st != AGORA_OK)
@@ -240,8 +269,6 @@ static agora_status open_output(cloud_run *r, agora_error *err)
     st = run_metrics_create(&r->metrics, r->file, cloud_metrics, M_COUNT, r->s->rounds, 0, err);
     if ((st = agree(st, err, r->comm)) != AGORA_OK)
         return st;
-    uint64_t every = r->s->output.snapshot_every;
-    r->snapshots = every ? r->s->rounds / every : 0;
     if (r->snapshots) {
         hsize_t dims[2] = {r->snapshots, r->m};
         st = run_file_dataset(r->file, "cloud/price", H5T_NATIVE_DOUBLE, 2, dims,
@@ -253,6 +280,25 @@ static agora_status open_output(cloud_run *r, agora_error *err)
         st = run_file_group(r->file, "cloud", err);
     }
     return agree(st, err, r->comm);
+}
+
+/* The .partial output of the interrupted run, with every dataset a round writes. */
+static agora_status reopen_output(cloud_run *r, agora_error *err)
+{
+    agora_status st = agree(run_file_reopen(&r->file, r->s, r->comm, err), err, r->comm);
+    if (st != AGORA_OK)
+        return st;
+    st = run_metrics_reopen(&r->metrics, r->file, cloud_metrics, M_COUNT, 0, err);
+    if (st == AGORA_OK && r->snapshots)
+        st = run_file_open_dataset(r->file, "cloud/price", &r->price_ds, err);
+    return agree(st, err, r->comm);
+}
+
+static agora_status open_output(cloud_run *r, agora_error *err)
+{
+    uint64_t every = r->s->output.snapshot_every;
+    r->snapshots = every ? r->s->rounds / every : 0;
+    return r->opt->resume ? reopen_output(r, err) : create_output(r, err);
 }
 
 /* ---- one round ------------------------------------------------------------------------- */
@@ -729,21 +775,32 @@ static agora_status snapshot(cloud_run *r, uint64_t t, agora_error *err)
                  err, r->comm);
 }
 
-static int stop_now(const cloud_run *r, uint64_t done)
+/* After round `done`: a checkpoint when asked, then the stop. */
+static agora_status round_ended(cloud_run *r, uint64_t done, int *stop, agora_error *err)
 {
-    int mine = (r->opt->stop_requested && *r->opt->stop_requested) ||
-               (r->opt->stop_after && done == r->opt->stop_after);
-    int any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, r->comm);
-    return any;
+    round_end e = family_round_end(r->s, r->opt, done, r->comm);
+    *stop = e.stop;
+    if (!e.checkpoint)
+        return AGORA_OK;
+    state_block b[2];
+    size_t n = state_blocks(r, b);
+    agora_status st = family_checkpoint(r->s, r->text, r->metrics, r->file, done, r->m, b, n,
+                                        r->comm, err);
+    if (st == AGORA_OK)
+        r->checkpoints++;
+    return st;
 }
 
+/* means[] sums rank 0's rows of the rounds this process plays: after a resume,
+ * the summary describes this part of the run (as the position engine's does);
+ * the whole run's rows are in /metrics. */
 static agora_status play(cloud_run *r, run_summary *summary, double means[4], agora_error *err)
 {
     progress bar;
-    progress_start(&bar, (r->rank == 0 && !r->opt->quiet) ? stderr : NULL, r->s->rounds, 0);
+    progress_start(&bar, (r->rank == 0 && !r->opt->quiet) ? stderr : NULL, r->s->rounds,
+                   r->first_round);
     agora_status st = AGORA_OK;
-    for (uint64_t t = 0; t < r->s->rounds; t++) {
+    for (uint64_t t = r->first_round; t < r->s->rounds; t++) {
         phase_begin(&r->clock);
         gather_state(r);
         make_requests(r, t);
@@ -778,22 +835,22 @@ static agora_status play(cloud_run *r, run_summary *summary, double means[4], ag
             means[3] += row[M_REVENUE];
         }
         phase_end(&r->clock, PHASE_REDUCE);
+        summary->rounds_done = t + 1;
         st = agree(run_metrics_add(r->metrics, t, row, 0, err), err, r->comm);
         if (st == AGORA_OK)
             st = snapshot(r, t, err);
+        int stop = 0;
+        if (st == AGORA_OK)
+            st = round_ended(r, t + 1, &stop, err);
         phase_end(&r->clock, PHASE_WRITE);
         if (st != AGORA_OK)
             return st;
-        summary->rounds_done = t + 1;
         progress_update(&bar, t + 1);
-        if (t + 1 < r->s->rounds && stop_now(r, t + 1)) {
-            st = AGORA_STOPPED;
-            break;
-        }
+        if (stop)
+            return AGORA_STOPPED; /* the checkpoint flushed the rows */
     }
     progress_finish(&bar);
-    agora_status fst = agree(run_metrics_flush(r->metrics, err), err, r->comm);
-    return fst != AGORA_OK ? fst : st;
+    return agree(run_metrics_flush(r->metrics, err), err, r->comm);
 }
 
 static void release(cloud_run *r)
@@ -840,6 +897,27 @@ static double peak_rss_max(MPI_Comm comm)
     return most;
 }
 
+/* Closes the output: renamed when finished (then the checkpoint is dropped),
+ * kept as .partial when stopped or when a checkpoint can take the run on. */
+static agora_status finish(cloud_run *r, agora_status st, double wall, agora_error *err)
+{
+    if (!r->file)
+        return st;
+    run_metrics_free(r->metrics);
+    r->metrics = NULL;
+    agora_error close_err;
+    run_file_end end = family_file_end(st, r->opt->resume || r->checkpoints);
+    agora_status cst = run_file_close(r->file, end, wall, &close_err);
+    r->file = NULL;
+    if (st == AGORA_OK && cst != AGORA_OK) {
+        *err = close_err;
+        return cst;
+    }
+    if (st == AGORA_OK)
+        family_drop_checkpoint(r->s, r->rank);
+    return st;
+}
+
 agora_status cloud_run_family(const scenario *s, const char *text, const run_options *opt,
                               MPI_Comm comm, run_summary *summary, agora_error *err);
 
@@ -848,9 +926,6 @@ agora_status cloud_run_family(const scenario *s, const char *text, const run_opt
 {
     double start = phase_now();
     memset(summary, 0, sizeof *summary);
-    if (opt->resume)
-        return agora_fail(err, AGORA_EINPUT, "%s: checkpoints are not supported for family cloud",
-                          s->source);
     cloud_run r = {0};
     r.s = s;
     r.c = s->family_config;
@@ -861,6 +936,10 @@ agora_status cloud_run_family(const scenario *s, const char *text, const run_opt
     MPI_Comm_size(comm, &r.ranks);
     double means[4] = {0};
     agora_status st = agree(setup(&r, err), err, comm);
+    if (st == AGORA_OK && opt->resume)
+        st = load_state(&r, err);
+    summary->first_round = r.first_round;
+    summary->rounds_done = r.first_round;
     if (st == AGORA_OK)
         st = open_output(&r, err);
     double loop = phase_now();
@@ -868,38 +947,22 @@ agora_status cloud_run_family(const scenario *s, const char *text, const run_opt
         st = play(&r, summary, means, err);
     summary->loop_seconds = phase_now() - loop;
     summary->wall_seconds = phase_now() - start;
-    int stopped = st == AGORA_STOPPED;
-    if (stopped)
-        st = agora_fail(err, AGORA_EIO,
-                        "%s: stopped after round %llu on request; family cloud has no "
-                        "checkpoints, so the run cannot be continued (rows so far kept in "
-                        "%s.partial)",
-                        s->source, (unsigned long long)summary->rounds_done, s->output.path);
-    if (r.file) {
-        agora_error close_err;
-        run_file_end end = st == AGORA_OK ? RUN_FILE_FINISH
-                           : stopped      ? RUN_FILE_SUSPEND
-                                          : RUN_FILE_DISCARD;
-        if (r.metrics)
-            run_metrics_free(r.metrics);
-        r.metrics = NULL;
-        agora_status cst = run_file_close(r.file, end, summary->wall_seconds, &close_err);
-        if (st == AGORA_OK && cst != AGORA_OK) {
-            *err = close_err;
-            st = cst;
-        }
-    }
-    double rounds = (double)(summary->rounds_done ? summary->rounds_done : 1);
+    st = finish(&r, st, summary->wall_seconds, err);
+    uint64_t played = summary->rounds_done - r.first_round;
+    double rounds = (double)(played ? played : 1);
     snprintf(summary->family_lines, sizeof summary->family_lines,
              "  mechanism             %s, %llu requests x %u resources per round\n"
-             "  allocation_efficiency %.6g (mean over rounds)\n"
+             "  rounds                %llu..%llu played here\n"
+             "  allocation_efficiency %.6g (mean over those rounds)\n"
              "  jain_index            %.6g (mean)\n"
              "  served_fraction       %.6g (mean)\n"
              "  revenue               %.6g (mean per round)\n",
              cloud_mechanism_names[r.c->mechanism], (unsigned long long)r.c->per_round, r.m,
-             means[0] / rounds, means[1] / rounds, means[2] / rounds, means[3] / rounds);
+             (unsigned long long)r.first_round + 1,
+             (unsigned long long)summary->rounds_done, means[0] / rounds, means[1] / rounds,
+             means[2] / rounds, means[3] / rounds);
     summary->work_unit = "allocations";
-    summary->work_done = (double)summary->rounds_done * (double)r.c->per_round;
+    summary->work_done = (double)played * (double)r.c->per_round;
     summary->peak_rss_bytes = peak_rss_max(comm);
     MPI_Reduce(r.clock.seconds, summary->phase_seconds, PHASE_COUNT, MPI_DOUBLE, MPI_MAX, 0, comm);
     release(&r);
