@@ -24,18 +24,22 @@
  * docs/hdf5-layout.md): UFS with exact multiplicities at 0 and 1 only (other
  * locations count as unshared), PF with groups made of whole bins of 1/1024
  * plus the ties at 0 and 1 (a violation it reports is real; it may miss some).
- * Checkpoints are not supported: --resume is refused, and a stop request ends
- * the run after the round with exit status 3 (like family commons), keeping
- * the .partial output of the rounds done. */
+ * Checkpoints (family_checkpoint.h): a stop request, or every
+ * output.checkpoint_every rounds, saves the state one round hands to the next,
+ * by global agent id (state_blocks below), so --resume continues at any rank
+ * count, appending to the .partial output, with datasets bit-identical to an
+ * uninterrupted run. Everything else is drawn from streams keyed by round. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
+#include "checkpoint.h"
 #include "collective.h"
 #include "facility_config.h"
 #include "facility_select.h"
+#include "family_checkpoint.h"
 #include "family_run.h"
 #include "partition.h"
 #include "progress.h"
@@ -78,6 +82,7 @@ static const metric_info facility_metrics[N_METRICS] = {
 typedef struct {
     const scenario *s;
     const facility_config *c;
+    const char *text; /* resolved scenario */
     const run_options *opt;
     MPI_Comm comm;
     int rank, ranks;
@@ -93,6 +98,8 @@ typedef struct {
     hid_t loc_ds;
     phase_clock clock;
     run_summary *summary;
+    uint64_t first_round; /* 0, or the round a resumed run starts from */
+    int checkpoints;      /* written by this run */
     /* this round's local contributions */
     fixed_sum sums[N_SUMS];
     uint64_t counts[N_COUNTS];
@@ -100,7 +107,8 @@ typedef struct {
     double last_row[N_METRICS];
 } frun;
 
-static agora_status start(frun *r, const char *text, agora_error *err)
+/* This rank's agents with their round-0 peaks and truthful reports. */
+static agora_status start(frun *r, agora_error *err)
 {
     const facility_config *c = r->c;
     uint64_t units = c->giant ? c->agents : c->instances;
@@ -124,22 +132,33 @@ static agora_status start(frun *r, const char *text, agora_error *err)
                         (unsigned long long)r->n_local);
     for (uint64_t i = 0; st == AGORA_OK && i < r->n_local; i++)
         r->report[i] = r->peak[i] = facility_peak_draw(&c->peaks, r->s->seed, r->first_agent + i);
-    if ((st = agree(st, err, r->comm)) != AGORA_OK)
-        return st;
-    if ((st = agree(run_file_create(&r->file, r->s, text, r->comm, err), err, r->comm)))
-        return st;
-    return AGORA_OK;
+    return agree(st, err, r->comm);
 }
 
-static agora_status open_datasets(frun *r, agora_error *err)
+static agora_status create_output(frun *r, agora_error *err)
 {
-    agora_status st = run_metrics_create(&r->metrics, r->file, facility_metrics, N_METRICS,
-                                         r->s->rounds, 0, err);
+    agora_status st = agree(run_file_create(&r->file, r->s, r->text, r->comm, err), err, r->comm);
+    if (st != AGORA_OK)
+        return st;
+    st = run_metrics_create(&r->metrics, r->file, facility_metrics, N_METRICS, r->s->rounds, 0,
+                            err);
     hsize_t dims[2] = {r->s->rounds, r->c->instances};
     if (st == AGORA_OK)
         st = run_file_dataset(r->file, "facility/location", H5T_IEEE_F64LE, 2, dims, "position",
                               "facility location of each instance after each round, in [0, 1]",
                               &r->loc_ds, err);
+    return agree(st, err, r->comm);
+}
+
+/* The .partial output of the rounds before the checkpoint, to append to. */
+static agora_status reopen_output(frun *r, agora_error *err)
+{
+    agora_status st = agree(run_file_reopen(&r->file, r->s, r->comm, err), err, r->comm);
+    if (st != AGORA_OK)
+        return st;
+    st = run_metrics_reopen(&r->metrics, r->file, facility_metrics, N_METRICS, 0, err);
+    if (st == AGORA_OK)
+        st = run_file_open_dataset(r->file, "facility/location", &r->loc_ds, err);
     return agree(st, err, r->comm);
 }
 
@@ -303,6 +322,86 @@ static void giant_round(frun *r, uint64_t t)
     }
 }
 
+/* ---- checkpoints ------------------------------------------------------------- */
+
+static uint64_t agents_total(const frun *r)
+{
+    return r->c->instances * r->c->agents;
+}
+
+static void add_block(const frun *r, state_block *b, const char *name, double *data)
+{
+    memset(b, 0, sizeof *b);
+    snprintf(b->name, sizeof b->name, "%s", name);
+    b->data = data;
+    b->first = r->first_agent;
+    b->count = r->n_local;
+    b->total = agents_total(r);
+    b->per_agent = 1;
+    b->type = STATE_F64;
+}
+
+/* What a round hands to the next that no keyed stream gives back, by global
+ * agent id: the peaks once they drift (8 bytes per agent; fixed peaks are
+ * drawn again) and, under best_response, the reports (8 bytes per agent; a
+ * truthful report is the peak). Last round's neighbourhoods follow from the
+ * reports (restore_neighbourhoods); drift steps, revisions and probes are keyed
+ * by round. The list depends on the scenario alone, which the load checks. */
+static size_t state_blocks(const frun *r, state_block b[2])
+{
+    size_t n = 0;
+    if (r->c->drift > 0.0)
+        add_block(r, &b[n++], "peak", r->peak);
+    if (r->c->behaviour == FACILITY_BEST_RESPONSE)
+        add_block(r, &b[n++], "report", r->report);
+    return n;
+}
+
+/* Last round's neighbourhoods, which this round's best responses answer,
+ * computed from the restored reports as that round computed them (the giant
+ * instance's selection and fixed sum give the same bits at any rank count).
+ * Truthful agents never read them. Collective at giant scale. */
+static void restore_neighbourhoods(frun *r)
+{
+    const facility_config *c = r->c;
+    if (c->behaviour != FACILITY_BEST_RESPONSE)
+        return;
+    if (c->giant) {
+        giant_outcome(r, r->report, &r->prev[0]);
+        return;
+    }
+    for (uint64_t k = 0; k < r->count; k++) {
+        memcpy(r->sorted, r->report + k * c->agents, c->agents * sizeof *r->sorted);
+        facility_sort(r->sorted, c->agents);
+        facility_neighbourhood(c->mech, &c->params, r->sorted, c->agents, &r->prev[k]);
+    }
+}
+
+static agora_status save_state(frun *r, uint64_t done, agora_error *err)
+{
+    state_block b[2];
+    size_t n = state_blocks(r, b);
+    agora_status st = family_checkpoint(r->s, r->text, r->metrics, r->file, done, agents_total(r),
+                                        b, n, r->comm, err);
+    if (st == AGORA_OK)
+        r->checkpoints++;
+    return st;
+}
+
+/* The state at the start of the checkpoint's round, over the round-0 state
+ * that start() drew, then the output of the rounds before it. */
+static agora_status resume(frun *r, agora_error *err)
+{
+    state_block b[2];
+    size_t n = state_blocks(r, b);
+    agora_status st = checkpoint_load_state(r->opt->resume, r->text, agents_total(r), b, n,
+                                            &r->first_round, r->comm, err);
+    if ((st = agree(st, err, r->comm)) != AGORA_OK)
+        return st;
+    restore_neighbourhoods(r);
+    return reopen_output(r, err);
+}
+
 /* ---- metrics ----------------------------------------------------------------- */
 
 static double ratio(double num, double den)
@@ -353,23 +452,14 @@ static agora_status reduce_round(frun *r, uint64_t t, agora_error *err)
     return st;
 }
 
-static int stop_now(const frun *r, uint64_t done)
-{
-    const run_options *opt = r->opt;
-    int mine = (opt->stop_requested && *opt->stop_requested) ||
-               (opt->stop_after && done == opt->stop_after);
-    int any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, r->comm);
-    return any;
-}
-
 static agora_status play(frun *r, agora_error *err)
 {
     const scenario *s = r->s;
     progress bar;
-    progress_start(&bar, (r->rank == 0 && !r->opt->quiet) ? stderr : NULL, s->rounds, 0);
+    progress_start(&bar, (r->rank == 0 && !r->opt->quiet) ? stderr : NULL, s->rounds,
+                   r->first_round);
     phase_begin(&r->clock);
-    for (uint64_t t = 0; t < s->rounds; t++) {
+    for (uint64_t t = r->first_round; t < s->rounds; t++) {
         reset_round(r);
         if (r->c->giant) {
             giant_round(r, t);
@@ -385,10 +475,12 @@ static agora_status play(frun *r, agora_error *err)
         uint64_t done = t + 1;
         r->summary->rounds_done = done;
         progress_update(&bar, done);
-        if (done < s->rounds && stop_now(r, done)) {
-            agree(run_metrics_flush(r->metrics, err), err, r->comm);
+        round_end e = family_round_end(s, r->opt, done, r->comm);
+        if (e.checkpoint && (st = save_state(r, done, err)) != AGORA_OK)
+            return st;
+        phase_end(&r->clock, PHASE_WRITE);
+        if (e.stop)
             return AGORA_STOPPED;
-        }
     }
     progress_finish(&bar);
     return agree(run_metrics_flush(r->metrics, err), err, r->comm);
@@ -427,7 +519,8 @@ static void summarise(const frun *r, run_summary *sum)
                  row[M_WELFARE_RATIO], row[M_COST_RATIO], row[M_IFS], row[M_UFS], row[M_PF],
                  row[M_SP_GAIN]);
     sum->work_unit = c->giant ? "agents" : "instances";
-    sum->work_done = (double)sum->rounds_done * (c->giant ? (double)c->agents : (double)c->instances);
+    double played = (double)(sum->rounds_done - sum->first_round);
+    sum->work_done = played * (c->giant ? (double)c->agents : (double)c->instances);
 }
 
 static void release(frun *r)
@@ -452,34 +545,25 @@ agora_status facility_run(const scenario *s, const char *text, const run_options
     memset(&r, 0, sizeof r);
     r.s = s;
     r.c = s->family_config;
+    r.text = text;
     r.opt = opt;
     r.comm = comm;
     r.summary = summary;
     MPI_Comm_rank(comm, &r.rank);
     MPI_Comm_size(comm, &r.ranks);
-    if (opt->resume) /* the same on every rank: no agreement needed */
-        return agora_fail(err, AGORA_EINPUT, "%s: checkpoints are not supported for family facility",
-                          s->source);
     double t0 = phase_now();
-    agora_status st = start(&r, text, err);
+    agora_status st = start(&r, err);
     if (st == AGORA_OK)
-        st = open_datasets(&r, err);
+        st = opt->resume ? resume(&r, err) : create_output(&r, err);
+    summary->first_round = r.first_round;
     double t1 = phase_now();
     if (st == AGORA_OK)
         st = play(&r, err);
     double t2 = phase_now();
     summary->loop_seconds = t2 - t1;
-    int stopped = st == AGORA_STOPPED;
-    if (stopped) /* like commons: exit 3, with the rows so far kept */
-        st = agora_fail(err, AGORA_EIO,
-                        "%s: stopped after round %llu on request; family facility has no "
-                        "checkpoints, so the run cannot be continued (rows so far kept in "
-                        "%s.partial)",
-                        s->source, (unsigned long long)summary->rounds_done, s->output.path);
-    run_file_end end = st == AGORA_OK ? RUN_FILE_FINISH
-                       : stopped      ? RUN_FILE_SUSPEND
-                                      : RUN_FILE_DISCARD;
     if (r.file) {
+        /* A failure after a checkpoint keeps the .partial: it can be resumed. */
+        run_file_end end = family_file_end(st, opt->resume || r.checkpoints);
         agora_error close_err;
         agora_status cst = run_file_close(r.file, end, phase_now() - t0, &close_err);
         if (st == AGORA_OK && cst != AGORA_OK) {
@@ -487,6 +571,8 @@ agora_status facility_run(const scenario *s, const char *text, const run_options
             st = cst;
         }
     }
+    if (st == AGORA_OK)
+        family_drop_checkpoint(s, r.rank);
     summary->wall_seconds = phase_now() - t0;
     if (st == AGORA_OK)
         summarise(&r, summary);
