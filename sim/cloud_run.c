@@ -952,15 +952,12 @@ agora_status cloud_run_family(const scenario *s, const char *text, const run_opt
     double rounds = (double)(played ? played : 1);
     snprintf(summary->family_lines, sizeof summary->family_lines,
              "  mechanism             %s, %llu requests x %u resources per round\n"
-             "  rounds                %llu..%llu played here\n"
-             "  allocation_efficiency %.6g (mean over those rounds)\n"
+             "  allocation_efficiency %.6g (mean over the rounds played)\n"
              "  jain_index            %.6g (mean)\n"
              "  served_fraction       %.6g (mean)\n"
              "  revenue               %.6g (mean per round)\n",
              cloud_mechanism_names[r.c->mechanism], (unsigned long long)r.c->per_round, r.m,
-             (unsigned long long)r.first_round + 1,
-             (unsigned long long)summary->rounds_done, means[0] / rounds, means[1] / rounds,
-             means[2] / rounds, means[3] / rounds);
+             means[0] / rounds, means[1] / rounds, means[2] / rounds, means[3] / rounds);
     summary->work_unit = "allocations";
     summary->work_done = (double)played * (double)r.c->per_round;
     summary->peak_rss_bytes = peak_rss_max(comm);

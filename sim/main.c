@@ -87,13 +87,13 @@ static void print_family_summary(const scenario *s, const run_summary *r, int ra
 
 static void print_summary(const scenario *s, const run_summary *r, int ranks)
 {
+    if (r->first_round)
+        printf("agora %s: resumed at round %llu\n", AGORA_VERSION,
+               (unsigned long long)r->first_round);
     if (s->family) {
         print_family_summary(s, r, ranks);
         return;
     }
-    if (r->first_round)
-        printf("agora %s: resumed at round %llu\n", AGORA_VERSION,
-               (unsigned long long)r->first_round);
     printf("agora %s: %llu rounds, %llu agents, %llu auctions x %llu bidders per round, %s, %d rank%s\n",
            AGORA_VERSION, (unsigned long long)r->rounds_done, (unsigned long long)s->population.agents,
            (unsigned long long)s->market.auctions, (unsigned long long)s->market.bidders,
