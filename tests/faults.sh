@@ -10,7 +10,9 @@
 #   3. mpirun itself killed: its ranks must not outlive it;
 #   4. the process killed while it writes a large checkpoint (2e6 agents, a
 #      checkpoint every round): the previous checkpoint, written as CKPT.tmp and
-#      renamed, must still resume to the uninterrupted result.
+#      renamed, must still resume to the uninterrupted result;
+#   5. one rank of a family run (commons villages) killed after a periodic
+#      checkpoint: resuming at another rank count gives the uninterrupted run.
 # Every time measured is printed. RELIABILITY.md records the figures.
 #
 # usage: faults.sh AGORA MPIEXEC
@@ -240,6 +242,58 @@ else
     left=$(ls -A | grep '^big\.' | grep -vx -e big.yaml -e big.h5)
     [ -z "$left" ] && pass "after the resumed run: no checkpoint or .tmp left" ||
         fail "after the resumed run, left behind: $(echo $left)"
+fi
+
+# --- 5. a rank of a family run killed after a checkpoint ---------------------------------
+cat > villages.yaml << 'EOF'
+seed: 5
+rounds: 12000
+family: commons
+commons:
+  mode: villages
+  pools: 2001
+  harvesters_per_pool: 6
+  regrowth: logistic
+  growth: 0.6
+  capacity: 80
+  initial_stock: 40
+  collapse_below: 1
+  order: proportional
+  effort: {cooperator: 0.02, defector: 0.07}
+  evolution: {rule: fermi, kappa: 0.5, mutation: 0.02}
+  behaviours:
+    - {behaviour: cooperator, share: 0.6}
+    - {behaviour: defector, share: 0.2}
+    - {behaviour: imitate_best, share: 0.2}
+EOF
+"$AGORA" run villages.yaml --out vref.h5 --quiet || fail "villages reference run"
+villages_every=(--set output.checkpoint_every=50)
+"${MPI[@]}" -n 3 "$AGORA" run villages.yaml "${villages_every[@]}" --out v.h5 --quiet > /dev/null 2>&1 &
+job=$!
+STARTED+=("$job")
+if ! wait_for v.ckpt.h5 120; then
+    fail "family rank killed: no checkpoint within 120 s"
+else
+    victim=$(rank_pids "$job" | tr ' ' '\n' | sed -n 's/^2://p')
+    [ -n "$victim" ] && kill -KILL "$victim"
+    wait "$job"
+    rc=$?
+    same=1
+    if [ -z "$victim" ] || [ "$rc" -eq 0 ] || [ -e v.h5 ]; then
+        fail "family rank killed: no rank to kill, the job finished first, or a file under the output name (exit $rc)"
+    elif "${MPI[@]}" -n 2 "$AGORA" run villages.yaml "${villages_every[@]}" --out v.h5 --quiet \
+             --resume v.ckpt.h5; then
+        for g in /metrics /pools /harvesters; do
+            h5diff -q vref.h5 v.h5 "$g" "$g" > /dev/null 2>&1 || same=0
+        done
+        if [ $same = 1 ] && [ ! -e v.ckpt.h5 ]; then
+            pass "family run (commons villages): rank 2 of 3 killed with -9 after a checkpoint; resumed at 2 ranks: identical"
+        else
+            fail "family rank killed: the resumed run differs, or left its checkpoint"
+        fi
+    else
+        fail "family rank killed: resuming from the last checkpoint"
+    fi
 fi
 
 echo "$passed passed, $failed failed"
