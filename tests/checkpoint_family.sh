@@ -5,10 +5,13 @@
 # every dataset h5diff-identical to an uninterrupted run, and leave no
 # checkpoint behind. Every top-level group of the reference is compared (root
 # attributes such as the start time and rank count may differ). On the way, a
-# resume with another seed is refused in one line and keeps the partial output.
+# resume with another seed is refused in one line and keeps the partial output,
+# and `agora diff` finds the resumed run identical, another seed's different,
+# and a run of another family a run of another family.
 # usage: checkpoint_family.sh AGORA MPIEXEC SCENARIO...   (each with >= 6 rounds)
 set -u
 agora=$1 mpiexec=$2
+here=$(cd "$(dirname "$0")" && pwd)
 shift 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,6 +49,22 @@ for scenario in "$@"; do
     h5diff -q "$ref" "$out" "/$g" "/$g" > /dev/null 2>&1 || { ok=0; echo "  /$g differs"; }
   done
   [ $groups -gt 0 ] || ok=0
+  # agora diff agrees, and names a first differing round for another seed.
+  "$agora" diff "$ref" "$out" > "$tmp/diff" || { ok=0; echo "  agora diff: $(cat "$tmp/diff")"; }
+  "$agora" run "$scenario" --out "$tmp/$name-seed.h5" --quiet --set seed=987654
+  "$agora" diff "$ref" "$tmp/$name-seed.h5" > "$tmp/diff"
+  if [ $? != 1 ] || ! grep -q "first differs at round" "$tmp/diff"; then
+    ok=0; echo "  agora diff with another seed: $(cat "$tmp/diff")"
+  fi
+  # A run of another family: agora diff says so.
+  family=$(sed -n 's/^family: *//p' "$scenario")
+  other=cloud_small other_family=cloud
+  [ "$family" = cloud ] && other=facility_committees other_family=facility
+  [ -f "$tmp/other-$other.h5" ] || "$agora" run "$here/scenarios/$other.yaml" --out "$tmp/other-$other.h5" --quiet
+  "$agora" diff "$ref" "$tmp/other-$other.h5" > "$tmp/diff"
+  if [ $? != 1 ] || ! grep -q "is a $family run, .* a $other_family run" "$tmp/diff"; then
+    ok=0; echo "  agora diff of a $family and a $other_family run: $(cat "$tmp/diff")"
+  fi
   if [ $ok = 1 ]; then echo "PASS $name: 2 ranks, then 3, then 1: $groups groups identical"; passed=$((passed + 1))
   else fail "the resumed run differs"; fi
 done
