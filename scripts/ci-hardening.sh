@@ -120,14 +120,27 @@ for t in json.load(sys.stdin)["tests"]:
             --out cv.h5 --quiet
         vg "run commons_global.yaml" 0 "$a" run "$root/tests/scenarios/commons_global.yaml" \
             --out cg.h5 --quiet
-        vg "run fishery.yaml, stop after 3" 3 "$a" run "$root/scenarios/fishery.yaml" --out f.h5 \
+        vg "run fishery.yaml, stop after 3" 75 "$a" run "$root/scenarios/fishery.yaml" --out f.h5 \
             --quiet --stop-after 3
+        vg "resume it" 0 "$a" run "$root/scenarios/fishery.yaml" --out f.h5 --quiet \
+            --resume f.ckpt.h5
+        vg "run fishery.yaml uninterrupted" 0 "$a" run "$root/scenarios/fishery.yaml" --out fu.h5 \
+            --quiet
+        vg "diff the fishery runs" 0 "$a" diff f.h5 fu.h5
         vg "check default.yaml" 0 "$a" check "$root/scenarios/default.yaml"
         vg "run facility committees" 0 "$a" run "$root/tests/scenarios/facility_committees.yaml" \
             --out fc.h5 --quiet
         vg "run facility giant instance" 0 "$a" run "$root/tests/scenarios/facility_national.yaml" \
             --out fn.h5 --quiet
         vg "run cloud_small.yaml" 0 "$a" run "$root/tests/scenarios/cloud_small.yaml" --out cs.h5 --quiet
+        vg "run cloud_small.yaml, stop after 3" 75 "$a" run "$root/tests/scenarios/cloud_small.yaml" \
+            --out cr.h5 --quiet --stop-after 3
+        vg "resume it" 0 "$a" run "$root/tests/scenarios/cloud_small.yaml" --out cr.h5 --quiet \
+            --resume cr.ckpt.h5
+        vg "run facility giant instance, stop after 2" 75 "$a" run \
+            "$root/tests/scenarios/facility_national.yaml" --out fr.h5 --quiet --stop-after 2
+        vg "resume it" 0 "$a" run "$root/tests/scenarios/facility_national.yaml" --out fr.h5 --quiet \
+            --resume fr.ckpt.h5
         vg "a refused scenario" 2 "$a" run "$root/tests/scenarios/bad/unknown_key.yaml" --out x.h5
         exit $vg_failed
     ) > "$log_dir/valgrind-runs.log" 2>&1
