@@ -22,7 +22,9 @@
  * written collectively (a rank with no rows still takes part). */
 static hid_t memory_type(state_type t)
 {
-    return t == STATE_U8 ? H5T_NATIVE_UINT8 : t == STATE_U32 ? H5T_NATIVE_UINT32 : H5T_NATIVE_DOUBLE;
+    return t == STATE_U8    ? H5T_NATIVE_UINT8
+           : t == STATE_U32 ? H5T_NATIVE_UINT32
+                            : H5T_NATIVE_DOUBLE;
 }
 
 static hid_t file_type(state_type t)

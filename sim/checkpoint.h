@@ -4,9 +4,10 @@
  * at 3 ranks resumes at 2) including learners' and pacing state, the resolved
  * scenario text, and a digest of the state that is checked on reading. Families
  * other than position auctions save their own state blocks (harvesters and
- * pools, resource prices, drifting peaks) through the same file format. Values and groups are not stored: they are
- * drawn again from the scenario's keyed streams. Written as `<path>.tmp` and
- * renamed, so a crash during a write leaves the previous checkpoint usable. */
+ * pools, resource prices, drifting peaks) through the same file format.
+ * Values and groups are not stored: they are drawn again from the scenario's
+ * keyed streams. Written as `<path>.tmp` and renamed, so a crash during a
+ * write leaves the previous checkpoint usable. */
 #ifndef AGORA_CHECKPOINT_H
 #define AGORA_CHECKPOINT_H
 

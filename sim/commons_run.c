@@ -495,7 +495,8 @@ agora_status commons_run(const scenario *s, const char *text, const run_options 
     if (st == AGORA_OK && opt->resume)
         st = load_state(&w, text, opt->resume, &first_round, err);
     if (st == AGORA_OK)
-        st = opt->resume ? run_file_reopen(&f, s, comm, err) : run_file_create(&f, s, text, comm, err);
+        st = opt->resume ? run_file_reopen(&f, s, comm, err)
+                         : run_file_create(&f, s, text, comm, err);
     if (st == AGORA_OK)
         st = opt->resume ? run_metrics_reopen(&m, f, commons_metrics, M_COUNT, 0, err)
                          : run_metrics_create(&m, f, commons_metrics, M_COUNT, s->rounds, 0, err);
