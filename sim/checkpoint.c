@@ -195,8 +195,10 @@ static agora_status check_header(hid_t f, const char *path, const char *text, ui
                         "%s: checkpoint of a different scenario: it has '%s' where this run has '%s'",
                         path, a, b);
     else if (n != entities)
-        st = agora_fail(err, AGORA_EINPUT, "%s: checkpoint holds %llu agents, not %llu", path,
-                        (unsigned long long)n, (unsigned long long)entities);
+        st = agora_fail(err, AGORA_EINPUT,
+                        "%s: checkpoint holds the state of %llu entities (agents, harvesters or "
+                        "resources), this run has %llu",
+                        path, (unsigned long long)n, (unsigned long long)entities);
     free(format);
     free(saved);
     return st;

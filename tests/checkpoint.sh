@@ -3,10 +3,10 @@
 # runs stopped at a round, by a real signal through mpirun, or killed with -9
 # after a checkpoint, then resumed on the same or another rank count, must give
 # datasets h5diff-identical to an uninterrupted run. Bad checkpoints (another
-# scenario, truncated, missing) are refused with one line and exit 2.
-# usage: checkpoint.sh AGORA SCENARIO MPIEXEC
+# scenario, truncated, missing, altered) are refused with one line and exit 2.
+# usage: checkpoint.sh AGORA SCENARIO MPIEXEC PYTHON
 set -u
-agora=$1 scenario=$2 mpiexec=$3
+agora=$1 scenario=$2 mpiexec=$3 python=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
@@ -118,6 +118,17 @@ head -c 3000 "$tmp/good.ckpt.h5" > "$tmp/truncated.ckpt.h5"
 refused "$tmp/truncated.ckpt.h5" "not an HDF5 file, or truncated"
 refused "$tmp/none.ckpt.h5" "cannot read: No such file or directory"
 refused "$tmp/ref.h5" "not an agora checkpoint"
+# Altered after it was written: one agent's spend (the digest over the state
+# catches it), and the count of agents in the header.
+alter() { # alter SRC DST PYTHON-STATEMENT (f is the open file)
+  cp "$1" "$2"
+  "$python" -c "import sys, h5py, numpy as np; f = h5py.File(sys.argv[1], 'r+'); $3" "$2"
+}
+alter "$tmp/good.ckpt.h5" "$tmp/spend.ckpt.h5" "f['spend_clicks'][7, 0] += 0.5"
+refused "$tmp/spend.ckpt.h5" "the state does not match the checkpoint's digest: damaged checkpoint"
+alter "$tmp/good.ckpt.h5" "$tmp/count.ckpt.h5" \
+  "f.attrs.modify('agents', np.uint64(f.attrs['agents'] + 1))"
+refused "$tmp/count.ckpt.h5" "checkpoint holds the state of"
 # A checkpoint whose partial output has gone cannot be resumed.
 rm -f "$tmp/bad.h5.partial"
 refused "$tmp/good.ckpt.h5" "cannot resume: the partial output is missing or damaged"

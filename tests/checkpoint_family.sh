@@ -5,14 +5,15 @@
 # every dataset h5diff-identical to an uninterrupted run, and leave no
 # checkpoint behind. Every top-level group of the reference is compared (root
 # attributes such as the start time and rank count may differ). On the way, a
-# resume with another seed is refused in one line and keeps the partial output,
-# and `agora diff` finds the resumed run identical, another seed's different,
+# resume with another seed, or from a checkpoint whose state was altered (the
+# digest over the state blocks catches it), is refused in one line and keeps
+# the partial output, and `agora diff` finds the resumed run identical, another seed's different,
 # and a run of another family a run of another family.
-# usage: checkpoint_family.sh AGORA MPIEXEC SCENARIO...   (each with >= 6 rounds)
+# usage: checkpoint_family.sh AGORA MPIEXEC PYTHON SCENARIO...   (each with >= 6 rounds)
 set -u
-agora=$1 mpiexec=$2
+agora=$1 mpiexec=$2 python=$3
 here=$(cd "$(dirname "$0")" && pwd)
-shift 2
+shift 3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
@@ -33,6 +34,20 @@ for scenario in "$@"; do
   if [ $rc != 2 ] || [ "$(wc -l < "$tmp/err")" != 1 ] ||
      ! grep -q "checkpoint of a different scenario" "$tmp/err" || [ ! -f "$out.partial" ]; then
     fail "resuming with another seed (exit $rc): $(head -c 300 "$tmp/err")"; continue
+  fi
+  # One saved value changed: its first state block's first row gains 1.
+  cp "$ckpt" "$tmp/altered.ckpt.h5"
+  "$python" - "$tmp/altered.ckpt.h5" <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r+")
+block = f[sorted(k for k in f if isinstance(f[k], h5py.Dataset))[0]]
+block[0, 0] += 1
+PY
+  "$agora" run "$scenario" --out "$out" --quiet --resume "$tmp/altered.ckpt.h5" 2> "$tmp/err"
+  rc=$?
+  if [ $rc != 2 ] || [ "$(wc -l < "$tmp/err")" != 1 ] || [ ! -f "$out.partial" ] ||
+     ! grep -q "does not match the checkpoint's digest" "$tmp/err"; then
+    fail "resuming from an altered checkpoint (exit $rc): $(head -c 300 "$tmp/err")"; continue
   fi
   mpi 3 "$agora" run "$scenario" --out "$out" --quiet --resume "$ckpt" --stop-after 4 2> "$tmp/err"
   rc=$?

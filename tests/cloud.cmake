@@ -21,7 +21,7 @@ configure_file(scenarios/cloud_checkpoint_trace.yaml.in
                ${CMAKE_CURRENT_BINARY_DIR}/cloud_checkpoint_trace.yaml @ONLY)
 add_test(NAME cloud_checkpoint
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint_family.sh $<TARGET_FILE:agora>
-          ${MPIEXEC_EXECUTABLE}
+          ${MPIEXEC_EXECUTABLE} ${AGORA_PYTHON}
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/cloud_small.yaml
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/cloud_checkpoint_random.yaml
           ${CMAKE_CURRENT_BINARY_DIR}/cloud_checkpoint_trace.yaml)

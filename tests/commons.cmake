@@ -16,5 +16,5 @@ add_test(NAME commons_invariance
 # Stopped at 2 ranks, resumed at 3, stopped, resumed at 1: identical datasets.
 add_test(NAME commons_checkpoint
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint_family.sh $<TARGET_FILE:agora>
-          ${MPIEXEC_EXECUTABLE} ${COMMONS_SCENARIOS})
+          ${MPIEXEC_EXECUTABLE} ${AGORA_PYTHON} ${COMMONS_SCENARIOS})
 set_tests_properties(commons_invariance commons_checkpoint PROPERTIES PROCESSORS 2)

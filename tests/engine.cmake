@@ -21,5 +21,6 @@ set_tests_properties(snapshot_pieces_invariance PROPERTIES PROCESSORS 2)
 
 add_test(NAME checkpoint
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint.sh $<TARGET_FILE:agora>
-          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/checkpoint.yaml ${MPIEXEC_EXECUTABLE})
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/checkpoint.yaml ${MPIEXEC_EXECUTABLE}
+          ${AGORA_PYTHON})
 set_tests_properties(checkpoint PROPERTIES PROCESSORS 2)

@@ -29,7 +29,7 @@ set_tests_properties(facility_invariance PROPERTIES PROCESSORS 2)
 # previous round's outcome.
 add_test(NAME facility_checkpoint
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint_family.sh $<TARGET_FILE:agora>
-          ${MPIEXEC_EXECUTABLE}
+          ${MPIEXEC_EXECUTABLE} ${AGORA_PYTHON}
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/facility_committees.yaml
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/facility_national.yaml
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/facility_committees_average.yaml
