@@ -13,6 +13,9 @@ runs so that machine drift hits every configuration alike. Prints:
     2 ranks at the same size;
   - the 1-rank round loop pinned to CPU 0 and to CPU 1: a VM's two vCPUs are
     not always equally fast, and a 2-rank figure follows the slower;
+  - how long a cache line takes from CPU 0 to CPU 1 (bench/vcpu_distance.c,
+    when a C compiler is found): a VM's vCPUs may sit on neighbouring cores or
+    far apart, and the 2-rank exchange's collectives slow down with distance;
   - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2|avx512) at 1
     rank, and whether their outputs are identical (h5diff on every dataset);
   - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
@@ -83,6 +86,26 @@ def vcpu_check(agora, out):
     return times
 
 
+def build_vcpu_distance(tmp):
+    """bench/vcpu_distance.c compiled into tmp; None without a compiler or a
+    second CPU."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if (os.cpu_count() or 1) < 2 or not cc:
+        return None
+    exe = os.path.join(tmp, "vcpu_distance")
+    cmd = [cc, "-O2", "-pthread", "-o", exe, os.path.join(HERE, "vcpu_distance.c")]
+    return exe if subprocess.run(cmd, capture_output=True).returncode == 0 else None
+
+
+def vcpu_distance(exe):
+    """Nanoseconds for a cache line from CPU 0 to CPU 1, or None."""
+    if not exe:
+        return None
+    text = subprocess.run([exe, "0", "1"], capture_output=True, text=True).stdout
+    found = re.search(r"one way ([0-9.]+) ns", text)
+    return float(found.group(1)) if found else None
+
+
 def run_peer(peer):
     cmd = ["/usr/bin/python3", peer, *(str(x) for x in (AGENTS, AUCTIONS, BIDDERS, SLOTS, ROUNDS))]
     text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -110,10 +133,12 @@ def main():
     args = ap.parse_args()
     simds = ["scalar", "sse2", "avx2", "avx512"]
     runs = {k: [] for k in ("peer", "1", "2", "2x2", "2x2cma", *simds)}
-    cpus = []
+    cpus, distances = [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = lambda name: os.path.join(tmp, name + ".h5")
+        distance_exe = build_vcpu_distance(tmp)
         for _ in range(args.repeats):
+            distances.append(vcpu_distance(distance_exe))
             runs["peer"].append(run_peer(args.peer))
             runs["1"].append(run_agora(args.agora, 1, out("1")))
             runs["2"].append(run_agora(args.agora, 2, out("2")))
@@ -151,6 +176,9 @@ def main():
         if slow > 1.15 * fast:
             print(f"WARNING: one CPU is {100 * (slow / fast - 1):.0f}% slower than the other: "
                   "the 2-rank figures measure the slower one")
+    if None not in distances:
+        print("vCPU distance, a cache line from CPU 0 to CPU 1 (bench/vcpu_distance.c, each "
+              f"repeat): {' / '.join(f'{d:.0f}' for d in distances)} ns")
     print(f"outputs identical across 1/2 ranks and {'/'.join(simds)} (and 2x size with either "
           f"transport): {identical}")
     for label, key in (("1-rank", "1"), ("2-rank 2x-size", "2x2"),
