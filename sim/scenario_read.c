@@ -284,6 +284,10 @@ static number classify(const yt_node *n)
     } else {
         num = (number){.kind = NUM_NONE};
     }
+    /* -0 runs as 0; made +0 here so that the resolved text, which a
+     * checkpoint compares on resume, says 0 whichever was written. */
+    if (num.d == 0.0)
+        num.d = 0.0;
     return num;
 }
 

@@ -535,6 +535,22 @@ START_TEST(test_emitted_text)
 }
 END_TEST
 
+/* -0 is read as 0: the resolved text says 0, so a checkpoint written with
+ * `reserve: -0` resumes a run with `reserve: 0` (RELIABILITY.md). */
+START_TEST(test_negative_zero)
+{
+    static const char *const sets[] = {"mechanism.reserve=-0", "mechanism.ctr=[0.3, -0.0, -0e5]"};
+    scenario s;
+    load_ok(BASE, sets, 2, &s);
+    ck_assert(!signbit(s.mechanism.reserve));
+    ck_assert(!signbit(s.mechanism.ctr[1]) && !signbit(s.mechanism.ctr[2]));
+    char *yaml = scenario_to_yaml(&s);
+    ck_assert_msg(strstr(yaml, "  reserve: 0\n") && strstr(yaml, "  ctr: [0.3, 0, 0]\n"), "%s", yaml);
+    free(yaml);
+    scenario_free(&s);
+}
+END_TEST
+
 /* ---- files ------------------------------------------------------------------------------- */
 
 START_TEST(test_read_file)
@@ -798,6 +814,7 @@ static Suite *scenario_suite(void)
     TCase *rt = tcase_create("round_trip");
     tcase_add_test(rt, test_round_trip);
     tcase_add_test(rt, test_emitted_text);
+    tcase_add_test(rt, test_negative_zero);
     suite_add_tcase(s, rt);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_syntax_errors);
