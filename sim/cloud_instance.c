@@ -13,6 +13,7 @@ double cloud_draw(const scenario_dist *d, pcg32 *g)
         return rng_lognormal(g, d->a, d->b);
     case DIST_CONSTANT:
     case DIST_LIST:
+    case DIST_FILE: /* the cloud loader reads neither */
         break;
     }
     return d->a;

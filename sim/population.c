@@ -5,6 +5,7 @@
 
 #include "big_alloc.h"
 #include "bids_wide.h"
+#include "dist_file.h"
 #include "learning.h"
 #include "prefetch.h"
 #include <stdio.h>
@@ -22,8 +23,10 @@ double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id)
         return rng_lognormal(g, d->a, d->b);
     case DIST_LIST:
         return d->list[id];
+    case DIST_FILE: /* read by the owner (population_init); the loader keeps it from probes */
+        break;
     }
-    return 0.0;
+    return NAN;
 }
 
 double population_value_of(const scenario *s, uint64_t id)
@@ -155,9 +158,22 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
         return st;
     if (p->budgeted && !(p->spend_prev = calloc(n ? n : 1, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory");
+    const scenario_dist *vd = &s->population.value, *bd = &s->population.budget;
+    if (vd->kind == DIST_FILE &&
+        (st = dist_file_read(s, "population.value", vd, first_id, n, p->state.value, err)))
+        return st;
+    if (p->budgeted && bd->kind == DIST_FILE &&
+        (st = dist_file_read(s, "population.budget", bd, first_id, n, p->state.budget_left, err)))
+        return st;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id = first_id + i;
-        double value = p->state.value[i] = population_value_of(s, id);
+        double value = p->state.value[i] =
+            vd->kind == DIST_FILE ? p->state.value[i] : population_value_of(s, id);
+        if (vd->kind == DIST_FILE && !(value >= 0.0 && isfinite(value)))
+            return agora_fail(err, AGORA_EINPUT,
+                              "%s: population.value: agent %llu has %g in %s: values must be "
+                              "finite and not negative", scenario_where(s, "population.value"),
+                              (unsigned long long)id, value, vd->path);
         if (s->population.has_quality && (st = check_quality(s, id, err)) != AGORA_OK)
             return st;
         /* A lognormal with a huge sigma can overflow to inf or underflow a
@@ -169,13 +185,14 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
                               (unsigned long long)id, value);
         if (p->budgeted) {
             pcg32 gb = rng_stream(s->seed, RNG_BUDGET, id, 0);
-            double budget = p->state.budget_left[i] = dist_draw(&s->population.budget, &gb, id);
+            double budget = p->state.budget_left[i] =
+                bd->kind == DIST_FILE ? p->state.budget_left[i] : dist_draw(bd, &gb, id);
             if (!(budget > 0.0) || !isfinite(budget) || !(budget / (double)s->rounds > 0.0))
                 return agora_fail(err, AGORA_EINPUT,
-                                  "%s: population.budget: agent %llu draws %g: budgets must be "
+                                  "%s: population.budget: agent %llu %s %g: budgets must be "
                                   "finite and large enough to spread over the rounds",
                                   scenario_where(s, "population.budget"), (unsigned long long)id,
-                                  budget);
+                                  bd->kind == DIST_FILE ? "has" : "draws", budget);
         }
         p->state.group[i] = population_group_of(s, id);
     }

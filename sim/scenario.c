@@ -31,7 +31,11 @@
 #define PACING_STEP_DEFAULT 0.05
 #define PACING_MAX_DEFAULT 10.0
 static const char *const click_names[] = {"expected", "sampled", "bernoulli", "poisson", NULL};
-static const char *const dist_names[] = {"constant", "uniform", "lognormal", NULL};
+static const char *const dist_names[] = {"constant", "uniform", "lognormal", "file", NULL};
+static const dist_kind dist_kinds[] = {DIST_CONSTANT, DIST_UNIFORM, DIST_LOGNORMAL, DIST_FILE};
+/* Quality is read by the auction's rank for any participant, so it must be
+ * computable everywhere: no file. */
+static const char *const dist_names_computed[] = {"constant", "uniform", "lognormal", NULL};
 
 /* The names a scenario may use come from the registries (DESIGN.md, invariant 4):
  * adding a mechanism or behaviour never touches the loader. */
@@ -53,9 +57,37 @@ static void registered_behaviours(const char *names[MAX_PLUGINS + 1])
 }
 
 
+/* {dist: file, path: P, dataset: D}: only the names here; the owners read and
+ * check the numbers when the population starts (sim/dist_file.c). */
+static agora_status read_dist_file(loader *L, const yt_node *map, const char *key,
+                                   scenario_dist *d)
+{
+    static const char *const keys[] = {"dist", "path", "dataset", NULL};
+    char sub[KEY_MAX];
+    agora_status st = check_keys(L, map, key, keys, NULL);
+    if (st != AGORA_OK)
+        return st;
+    yt_child_path(sub, sizeof sub, key, "path");
+    const yt_node *path = take_key(L, map, "path", sub, &st);
+    if (st == AGORA_OK && !path)
+        return missing_key(L, map, sub, " (the HDF5 file holding one number per agent)");
+    if (st == AGORA_OK)
+        st = read_string(L, path, sub, d->path, sizeof d->path);
+    if (st != AGORA_OK)
+        return st;
+    yt_child_path(sub, sizeof sub, key, "dataset");
+    const yt_node *dataset = take_optional(L, map, "dataset", sub, &st);
+    snprintf(d->dataset, sizeof d->dataset, "value");
+    if (st == AGORA_OK && dataset)
+        st = read_string(L, dataset, sub, d->dataset, sizeof d->dataset);
+    return st;
+}
+
 static agora_status read_dist_params(loader *L, const yt_node *map, const char *key,
                                      lower_bound lb, scenario_dist *d)
 {
+    if (d->kind == DIST_FILE)
+        return read_dist_file(L, map, key, d);
     static const char *const k_const[] = {"dist", "value", NULL};
     static const char *const k_unif[] = {"dist", "low", "high", NULL};
     static const char *const k_logn[] = {"dist", "mu", "sigma", NULL};
@@ -87,7 +119,7 @@ static agora_status read_dist_params(loader *L, const yt_node *map, const char *
 }
 
 static agora_status read_dist_map(loader *L, const yt_node *map, const char *key,
-                                  lower_bound lb, scenario_dist *d)
+                                  lower_bound lb, int from_file, scenario_dist *d)
 {
     char sub[KEY_MAX];
     size_t which;
@@ -97,22 +129,25 @@ static agora_status read_dist_map(loader *L, const yt_node *map, const char *key
     if (st != AGORA_OK)
         return st;
     if (!name)
-        return missing_key(L, map, sub, " (constant, uniform or lognormal)");
-    if ((st = read_choice(L, name, sub, "distribution", dist_names, &which)) != AGORA_OK)
+        return missing_key(L, map, sub,
+                           from_file ? " (constant, uniform, lognormal or file)"
+                                     : " (constant, uniform or lognormal)");
+    if ((st = read_choice(L, name, sub, "distribution",
+                          from_file ? dist_names : dist_names_computed, &which)) != AGORA_OK)
         return st;
-    d->kind = (dist_kind)which; /* dist_names is in dist_kind order */
+    d->kind = dist_kinds[which];
     return read_dist_params(L, map, key, lb, d);
 }
 
-/* A distribution: a number, {dist: ...}, or (when n_list > 0) a list of exactly
- * n_list numbers, one per agent. */
+/* A distribution: a number, {dist: ...} ({dist: file, ...} where from_file),
+ * or (when n_list > 0) a list of exactly n_list numbers, one per agent. */
 static agora_status read_dist(loader *L, const yt_node *n, const char *key, lower_bound lb,
-                              uint64_t n_list, scenario_dist *d)
+                              uint64_t n_list, int from_file, scenario_dist *d)
 {
     char got[96];
     memset(d, 0, sizeof *d);
     if (n->kind == YT_MAP)
-        return read_dist_map(L, n, key, lb, d);
+        return read_dist_map(L, n, key, lb, from_file, d);
     if (n->kind == YT_SEQ && n_list) {
         agora_status st = read_number_list(L, n, key, lb, &d->list, &d->n);
         if (st == AGORA_OK && d->n != n_list)
@@ -195,19 +230,19 @@ static agora_status read_population(loader *L, const yt_node *pop)
         st = read_count(L, agents, "population.agents", 1, SCENARIO_MAX_AGENTS,
                         &s->population.agents);
         if (st == AGORA_OK)
-            st = read_dist(L, value, "population.value", MIN_NONNEG, 0, &s->population.value);
+            st = read_dist(L, value, "population.value", MIN_NONNEG, 0, 1, &s->population.value);
     }
     if (st == AGORA_OK && quality) {
         /* Quality divides prices: it must be positive (lognormal draws are
          * checked when drawn, population.c). */
         s->population.has_quality = 1;
-        st = read_dist(L, quality, "population.quality", MIN_POSITIVE, s->population.agents,
+        st = read_dist(L, quality, "population.quality", MIN_POSITIVE, s->population.agents, 0,
                        &s->population.quality);
     }
     if (st != AGORA_OK || !budget)
         return st;
     s->population.has_budget = 1;
-    return read_dist(L, budget, "population.budget", MIN_POSITIVE, s->population.agents,
+    return read_dist(L, budget, "population.budget", MIN_POSITIVE, s->population.agents, 1,
                      &s->population.budget);
 }
 
@@ -926,6 +961,10 @@ static agora_status read_probes(loader *L, const yt_node *p)
         return st;
     if (!auctions)
         return missing_key(L, p, "probes.auctions", " (auctions probed per round)");
+    if (s->population.value.kind == DIST_FILE)
+        return fail_at(L, auctions, "probes.auctions",
+                       "probes read every participant's value on the auction's rank: give "
+                       "population.value as a distribution or population.values, not a file");
     if ((st = read_count(L, auctions, "probes.auctions", 1, s->market.auctions,
                          &s->probes.auctions)))
         return st;

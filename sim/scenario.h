@@ -24,14 +24,19 @@ typedef enum {
     DIST_CONSTANT,  /* a */
     DIST_UNIFORM,   /* [a, b) : low, high */
     DIST_LOGNORMAL, /* exp(N(a, b^2)) : mu, sigma */
-    DIST_LIST       /* list[i] for agent i; n == population size */
+    DIST_LIST,      /* list[i] for agent i; n == population size */
+    DIST_FILE       /* element i of an HDF5 dataset, read by agent i's owner only */
 } dist_kind;
+
+#define SCENARIO_DATASET_MAX 256
 
 typedef struct {
     dist_kind kind;
     double a, b;
     double *list; /* DIST_LIST only (owned) */
     size_t n;
+    char path[SCENARIO_PATH_MAX];       /* DIST_FILE only: the HDF5 file */
+    char dataset[SCENARIO_DATASET_MAX]; /* DIST_FILE only: [agents] or [1, agents] numbers */
 } scenario_dist;
 
 typedef enum {

@@ -112,7 +112,7 @@ static agora_status opt_count(loader *L, const yt_node *map, const char *name, c
 
 static scenario_dist uniform(double lo, double hi)
 {
-    scenario_dist d = {DIST_UNIFORM, lo, hi, NULL, 0};
+    scenario_dist d = {.kind = DIST_UNIFORM, .a = lo, .b = hi};
     return d;
 }
 
@@ -286,7 +286,8 @@ static void put_dist(text_buf *t, const char *name, const scenario_dist *d)
         put(t, "}\n");
         break;
     case DIST_CONSTANT:
-    case DIST_LIST:
+    case DIST_LIST: /* not read for the cloud family, nor is DIST_FILE */
+    case DIST_FILE:
         put(t, "  %s: ", name);
         put_num(t, d->a);
         put(t, "\n");

@@ -100,6 +100,13 @@ static void put_dist(text_buf *t, const char *name, const scenario_dist *d)
         put(t, "  %s: ", name);
         put_list(t, d->list, d->n, "  ");
         break;
+    case DIST_FILE:
+        put(t, "  %s: {dist: file, path: ", name);
+        put_quoted(t, d->path);
+        put(t, ", dataset: ");
+        put_quoted(t, d->dataset);
+        put(t, "}\n");
+        break;
     }
 }
 

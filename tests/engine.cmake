@@ -19,6 +19,12 @@ add_test(NAME snapshot_pieces_invariance
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
 set_tests_properties(snapshot_pieces_invariance PROPERTIES PROCESSORS 2)
 
+# Values and budgets read from an HDF5 file by each owner (tests/value_file.sh).
+add_test(NAME value_file
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/value_file.sh $<TARGET_FILE:agora>
+          ${MPIEXEC_EXECUTABLE} ${AGORA_PYTHON})
+set_tests_properties(value_file PROPERTIES PROCESSORS 2)
+
 add_test(NAME checkpoint
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint.sh $<TARGET_FILE:agora>
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/checkpoint.yaml ${MPIEXEC_EXECUTABLE}

@@ -444,6 +444,8 @@ static void assert_same_dist(const scenario_dist *a, const scenario_dist *b)
     ck_assert_uint_eq(a->n, b->n);
     if (a->n)
         ck_assert(memcmp(a->list, b->list, a->n * sizeof *a->list) == 0);
+    ck_assert_str_eq(a->path, b->path);
+    ck_assert_str_eq(a->dataset, b->dataset);
 }
 
 /* Everything but the source name and key locations, which name the text itself. */
@@ -492,8 +494,12 @@ START_TEST(test_round_trip)
         "population.value={dist: lognormal, mu: -1.1, sigma: 0.1}",
         "population.budget={dist: constant, value: 0.3}", "seed=18446744073709551615",
         "output.compress=true", "output.snapshot_every=0", "mechanism.reserve=0.7"};
+    static const char *const files[] = {
+        "population.value={dist: file, path: \"v dir/v.h5\", dataset: /agents/value}",
+        "population.budget={dist: file, path: b.h5}"};
     ck_assert(mkdir_p_out() == 0);
     check_round_trip(FULL, NULL, 0);
+    check_round_trip(BASE, files, 2);
     check_round_trip(BASE, NULL, 0);
     check_round_trip(BASE, geometric, 3);
     check_round_trip(BASE, lists, 6);
@@ -641,7 +647,12 @@ static const bad_case value_cases[] = {
      "list (per-agent values go in population.values)"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: normal}}\n",
      "test.yaml:2:39: population.value.dist: unknown distribution \"normal\" (expected one of: "
-     "constant, uniform, lognormal)"},
+     "constant, uniform, lognormal, file)"},
+    {"rounds: 10\npopulation: {agents: 5, value: {dist: file, dataset: v}}\n",
+     "test.yaml:2:32: population.value.path: required key is missing (the HDF5 file holding one "
+     "number per agent)"},
+    {"rounds: 10\npopulation: {agents: 5, value: {dist: file, path: ''}}\n",
+     "test.yaml:2:51: population.value.path: must not be empty"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: uniform, low: 1, high: 1}}\n",
      "test.yaml:2:62: population.value.high: must be greater than low (1), got 1"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: lognormal, mu: 0, sigma: -1}}\n",
