@@ -167,8 +167,9 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
         return st;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id = first_id + i;
-        double value = p->state.value[i] =
-            vd->kind == DIST_FILE ? p->state.value[i] : population_value_of(s, id);
+        if (vd->kind != DIST_FILE)
+            p->state.value[i] = population_value_of(s, id);
+        double value = p->state.value[i];
         if (vd->kind == DIST_FILE && !(value >= 0.0 && isfinite(value)))
             return agora_fail(err, AGORA_EINPUT,
                               "%s: population.value: agent %llu has %g in %s: values must be "
@@ -184,9 +185,11 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
                               "whose draws stay finite", scenario_where(s, "population.value"),
                               (unsigned long long)id, value);
         if (p->budgeted) {
-            pcg32 gb = rng_stream(s->seed, RNG_BUDGET, id, 0);
-            double budget = p->state.budget_left[i] =
-                bd->kind == DIST_FILE ? p->state.budget_left[i] : dist_draw(bd, &gb, id);
+            if (bd->kind != DIST_FILE) {
+                pcg32 gb = rng_stream(s->seed, RNG_BUDGET, id, 0);
+                p->state.budget_left[i] = dist_draw(bd, &gb, id);
+            }
+            double budget = p->state.budget_left[i];
             if (!(budget > 0.0) || !isfinite(budget) || !(budget / (double)s->rounds > 0.0))
                 return agora_fail(err, AGORA_EINPUT,
                                   "%s: population.budget: agent %llu %s %g: budgets must be "
