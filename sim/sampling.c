@@ -226,9 +226,36 @@ TARGET_WIDE static inline void transpose8x8(__m256i row[8])
     }
 }
 
+/* The output of the PCG step from `state`, for `bound` (draw8 without the
+ * step), and whether Lemire's test may reject it. */
+TARGET_WIDE static inline __m256i output8(__m512i state, uint32_t bound, __mmask8 *maybe)
+{
+    __m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(state, 18), state), 27);
+    __m256i x32 = _mm512_cvtepi64_epi32(xs);
+    __m256i rot = _mm512_cvtepi64_epi32(_mm512_srli_epi64(state, 59));
+    __m256i r = _mm256_rorv_epi32(x32, rot);
+    __m512i bound64 = _mm512_set1_epi64((long long)bound);
+    __m512i m = _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), bound64);
+    *maybe = _mm512_cmplt_epu64_mask(_mm512_and_si512(m, _mm512_set1_epi64(0xffffffffLL)), bound64);
+    return _mm512_cvtepi64_epi32(_mm512_srli_epi64(m, 32));
+}
+
+/* a * b mod 2^64 on eight lanes, b the same in every lane. */
+TARGET_WIDE static inline __m512i times8(__m512i a, uint64_t b)
+{
+    return _mm512_mullo_epi64(a, _mm512_set1_epi64((long long)b));
+}
+
 /* Draws j = 0 .. k - 1 of the eight streams (bound first + j + 1), eight
  * draws at a time transposed in registers, so each stream's ids are stored
- * in its own row without going through memory twice. */
+ * in its own row without going through memory twice.
+ *
+ * The eight states of a row's draws are kept apart, each a PCG jump of
+ * eight steps ahead of the last (S' = M^8 S + inc (1 + M + ... + M^7), exact
+ * mod 2^64): stepping one state through the row made every draw wait for the
+ * multiply before it, and a 64-bit lane multiply takes ~15 cycles on Intel's
+ * AVX-512 cores (3 on AMD's). A row in which Lemire's test may reject a draw
+ * (rare) is drawn again step by step by draw8, from the row's first state. */
 TARGET_WIDE static void draws8_avx512(pcg32 g[8], uint32_t first, uint32_t k,
                                       uint32_t *const out[8])
 {
@@ -239,14 +266,46 @@ TARGET_WIDE static void draws8_avx512(pcg32 g[8], uint32_t first, uint32_t k,
     }
     __m512i state = _mm512_loadu_si512(st), incs = _mm512_loadu_si512(inc);
     uint32_t j = 0;
-    for (; j + 8u <= k; j += 8u) {
-        __m256i row[8];
+    if (k >= 8u) {
+        /* S_q = M^q S_0 + inc C_q with C_q = 1 + M + ... + M^(q-1). */
+        const uint64_t mult = 6364136223846793005ULL;
+        uint64_t power[9] = {1}, partial[9] = {0};
+        for (int q = 0; q < 8; q++) {
+            power[q + 1] = power[q] * mult;
+            partial[q + 1] = partial[q] * mult + 1u;
+        }
+        __m512i inc_part[9], s[8];
+        for (int q = 1; q <= 8; q++)
+            inc_part[q] = times8(incs, partial[q]);
+        s[0] = state;
+        for (int q = 1; q < 8; q++)
+            s[q] = _mm512_add_epi64(times8(state, power[q]), inc_part[q]);
+        for (; j + 8u <= k; j += 8u) {
+            __m256i row[8];
+            __mmask8 maybe = 0;
 #pragma GCC unroll 8
-        for (int q = 0; q < 8; q++)
-            row[q] = draw8(&state, incs, first + j + (uint32_t)q + 1u);
-        transpose8x8(row);
-        for (int l = 0; l < 8; l++)
-            _mm256_storeu_si256((__m256i *)(out[l] + j), row[l]);
+            for (int q = 0; q < 8; q++) {
+                __mmask8 lane_maybe;
+                row[q] = output8(s[q], first + j + (uint32_t)q + 1u, &lane_maybe);
+                maybe |= lane_maybe;
+            }
+            if (__builtin_expect(maybe != 0, 0)) {
+                state = s[0];
+                for (int q = 0; q < 8; q++)
+                    row[q] = draw8(&state, incs, first + j + (uint32_t)q + 1u);
+                s[0] = state;
+                for (int q = 1; q < 8; q++)
+                    s[q] = _mm512_add_epi64(times8(state, power[q]), inc_part[q]);
+            } else {
+#pragma GCC unroll 8
+                for (int q = 0; q < 8; q++)
+                    s[q] = _mm512_add_epi64(times8(s[q], power[8]), inc_part[8]);
+            }
+            transpose8x8(row);
+            for (int l = 0; l < 8; l++)
+                _mm256_storeu_si256((__m256i *)(out[l] + j), row[l]);
+        }
+        state = s[0];
     }
     for (; j < k; j++) {
         uint32_t draw[8];
