@@ -20,7 +20,12 @@ runs so that machine drift hits every configuration alike. Prints:
     rank, and whether their outputs are identical (h5diff on every dataset);
   - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
     run at twice the size, and the HDF5 output's share of the wall time
-    (creating the file, the snapshot writes, closing and syncing it).
+    (creating the file, the snapshot writes, closing and syncing it);
+  - the CPU model, and whether the VM hands freed memory back to its host
+    (virtio-balloon free page reporting): there, the first touch of memory
+    the host took back faults it in again, and the *write* phase (page cache
+    pages for the snapshot) varies ~5x from run to run (BENCHMARKS.md,
+    session 13), so the weak-scaling efficiency is also printed without it.
 
 usage: bench/gsp_bench.py [--agora build/agora] [--repeats 3] [--peer PATH]
 """
@@ -106,6 +111,36 @@ def vcpu_distance(exe):
     return float(found.group(1)) if found else None
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def free_page_reporting():
+    """True when a virtio-balloon device offers free page reporting (feature
+    bit 5, VIRTIO_BALLOON_F_REPORTING), None without such a device."""
+    root = "/sys/bus/virtio/drivers/virtio_balloon"
+    try:
+        devices = [d for d in os.listdir(root) if d.startswith("virtio")]
+    except OSError:
+        return None
+    for d in devices:
+        try:
+            with open(os.path.join(root, d, "features")) as f:
+                bits = f.read().strip()
+        except OSError:
+            continue
+        if len(bits) > 5 and bits[5] == "1":
+            return True
+    return False if devices else None
+
+
 def run_peer(peer):
     cmd = ["/usr/bin/python3", peer, *(str(x) for x in (AGENTS, AUCTIONS, BIDDERS, SLOTS, ROUNDS))]
     text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -152,6 +187,9 @@ def main():
     peer = statistics.median(runs["peer"])
     print(f"standard GSP: 1e6 agents, 1e4 auctions x 50 bidders, 10 slots, 20 rounds; "
           f"median of {args.repeats}")
+    reporting = free_page_reporting()
+    print(f"cpu: {cpu_model()}; free page reporting: "
+          f"{'unknown' if reporting is None else 'on' if reporting else 'off'}")
     print(f"{'':22}{'bid evals/s':>14}{'x peer':>9}{'rounds s':>10}{'wall s':>9}{'MiB/rank':>10}")
     print(f"{'numpy peer':22}{peer:14.3e}{1.0:9.2f}")
     rows = [("agora 1 rank", "1"), ("agora 2 ranks", "2"), ("agora 2 ranks, 2x size", "2x2"),
@@ -166,6 +204,9 @@ def main():
     eff_cma = median_of(runs["1"], "rounds") / median_of(runs["2x2cma"], "rounds")
     print(f"weak scaling, 2 ranks with 2x agents and auctions: efficiency {eff:.2f} "
           f"({eff_cma:.2f} with {' '.join(KERNEL_COPY)})")
+    computing = {k: median_of(runs[k], "rounds") - statistics.median(
+        r["phases"].get("write", 0) for r in runs[k]) for k in ("1", "2x2")}
+    print(f"  the same without the write phase: {computing['1'] / computing['2x2']:.2f}")
     strong = median_of(runs["1"], "rounds") / median_of(runs["2"], "rounds")
     print(f"strong scaling, 2 ranks at the same size: speed-up {strong:.2f}")
     if cpus[0] is not None:
