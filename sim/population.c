@@ -23,7 +23,8 @@ double dist_draw(const scenario_dist *d, pcg32 *g, uint64_t id)
         return rng_lognormal(g, d->a, d->b);
     case DIST_LIST:
         return d->list[id];
-    case DIST_FILE: /* read by the owner (population_init); the loader keeps it from probes */
+    case DIST_FILE: /* read by the owner (population_init): values are kept from probes,
+                     * qualities travel with the bids (sim/round.c) */
         break;
     }
     return NAN;
@@ -46,11 +47,11 @@ double population_quality_of(const scenario *s, uint64_t id)
     return dist_draw(d, &g, id);
 }
 
-/* Quality divides prices and scales clicks: a draw must be positive and finite,
- * and with Bernoulli clicks quality * ctr must stay a probability. */
-static agora_status check_quality(const scenario *s, uint64_t id, agora_error *err)
+/* Quality divides prices and scales clicks: agent id's quality q (drawn, or
+ * read from a file) must be positive and finite, and with Bernoulli clicks
+ * quality * ctr must stay a probability. */
+static agora_status check_quality(const scenario *s, uint64_t id, double q, agora_error *err)
 {
-    double q = population_quality_of(s, id);
     const char *why = NULL;
     if (!(q > 0.0) || !isfinite(q))
         why = "quality must be positive and finite";
@@ -59,6 +60,11 @@ static agora_status check_quality(const scenario *s, uint64_t id, agora_error *e
         why = "with bernoulli clicks quality * ctr must not exceed 1 (use poisson)";
     if (!why)
         return AGORA_OK;
+    const scenario_dist *d = &s->population.quality;
+    if (d->kind == DIST_FILE)
+        return agora_fail(err, AGORA_EINPUT, "%s: population.quality: agent %llu has %g in %s: %s",
+                          scenario_where(s, "population.quality"), (unsigned long long)id, q,
+                          d->path, why);
     return agora_fail(err, AGORA_EINPUT, "%s: population.quality: agent %llu draws %g: %s",
                       scenario_where(s, "population.quality"), (unsigned long long)id, q, why);
 }
@@ -165,6 +171,20 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
     if (p->budgeted && bd->kind == DIST_FILE &&
         (st = dist_file_read(s, "population.budget", bd, first_id, n, p->state.budget_left, err)))
         return st;
+    /* A quality from a file exists only on its owner; a drawn one costs a
+     * keyed stream and a lognormal or uniform draw (~110 ns) each time an
+     * auction needs it. Owners hold both and answer them beside each bid. A
+     * constant or a list is read where it is needed. */
+    const scenario_dist *qd = &s->population.quality;
+    if (s->population.has_quality && qd->kind != DIST_CONSTANT && qd->kind != DIST_LIST) {
+        if (!(p->quality = malloc((n ? n : 1) * sizeof *p->quality)))
+            return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
+        if (qd->kind == DIST_FILE &&
+            (st = dist_file_read(s, "population.quality", qd, first_id, n, p->quality, err)))
+            return st;
+        for (uint64_t i = 0; qd->kind != DIST_FILE && i < n; i++)
+            p->quality[i] = population_quality_of(s, first_id + i);
+    }
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id = first_id + i;
         if (vd->kind != DIST_FILE)
@@ -175,7 +195,9 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
                               "%s: population.value: agent %llu has %g in %s: values must be "
                               "finite and not negative", scenario_where(s, "population.value"),
                               (unsigned long long)id, value, vd->path);
-        if (s->population.has_quality && (st = check_quality(s, id, err)) != AGORA_OK)
+        if (s->population.has_quality &&
+            (st = check_quality(s, id, p->quality ? p->quality[i] : population_quality_of(s, id),
+                                err)) != AGORA_OK)
             return st;
         /* A lognormal with a huge sigma can overflow to inf or underflow a
          * budget to 0: refuse the draw rather than run on it. */
@@ -221,6 +243,7 @@ void population_free(population *p)
     free(a->paid);
     free(a->group);
     free(p->spend_prev);
+    free(p->quality);
     free(p->state_hash);
     for (size_t k = 0; p->groups && k < p->n_groups; k++) {
         free(p->groups[k].state);

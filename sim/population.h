@@ -33,6 +33,11 @@ typedef struct {
 typedef struct {
     agent_state state;
     double *spend_prev; /* spend at the start of the round (budgeted runs) */
+    /* Each local agent's quality when it is drawn or comes from a file (else
+     * NULL: none, a constant or a list): its owner answers it beside each bid
+     * (sim/round.c), so no rank holds more than its own agents' numbers and
+     * no draw is repeated. */
+    double *quality;
     agent_group *groups;
     size_t n_groups;
     int budgeted, learners, wants_feedback;

@@ -64,6 +64,9 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     if (m->s->population.has_quality &&
         !(m->lane_quality = alloc_array((size_t)POSITION_LANES * m->bidders, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
+    if (m->pop->quality &&
+        !(m->send_quality = alloc_array(requests, sizeof *m->send_quality)))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
     if (m->s->probes.auctions && !(m->probe_bids = alloc_array(m->bidders, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for probes");
     if (!m->agent_lo || !m->tally || !m->participant || !m->owner || !m->send_index ||
@@ -151,7 +154,8 @@ void market_free(market *m)
                      m->recv_bid,   m->win_recv,    m->lane_bids, m->sample_scratch,
                      m->lane_order, m->winner,      m->price,    m->send_wants,
                      m->recv_wants, m->fb_owner,    m->fb_staged, m->fb_send,
-                     m->fb_recv,    m->lane_quality, m->lane_scratch, m->probe_bids};
+                     m->fb_recv,    m->lane_quality, m->lane_scratch, m->probe_bids,
+                     m->send_quality, m->recv_quality};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(owned[i]);
     market_aigc_free(m);
@@ -180,8 +184,11 @@ static agora_status reserve_recv(market *m, size_t n, agora_error *err)
     cap = m->recv_capacity;
     if (st == AGORA_OK)
         st = grow((void **)&m->recv_wants, &cap, n, sizeof *m->recv_wants, err);
+    cap = m->recv_capacity;
+    if (st == AGORA_OK && m->send_quality)
+        st = grow((void **)&m->recv_quality, &cap, n, sizeof *m->recv_quality, err);
     if (st == AGORA_OK)
-        m->recv_capacity = cap;
+        m->recv_capacity = n > m->recv_capacity ? n : m->recv_capacity;
     return st;
 }
 
@@ -298,14 +305,32 @@ static void draw_participants(market *m, uint64_t t, uint64_t lo, uint64_t hi)
         find_owners(m, (size_t)(hi - lo) * m->bidders);
 }
 
+/* Where a set of requests' answers go: bids, whether the participant wants
+ * feedback, and its quality (NULL unless owners hold qualities). */
+typedef struct {
+    double *bid;
+    uint8_t *wants;
+    double *quality;
+} answers;
+
+static answers answers_at(answers a, size_t offset)
+{
+    return (answers){a.bid + offset, a.wants + offset, a.quality ? a.quality + offset : NULL};
+}
+
 /* Step 4 for one set of requests (routed from other ranks, or this rank's own):
- * owners answer with bids, and say which participants learn from the
- * auction's top bids. */
-static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requests, double *bid,
-                       uint8_t *wants, fixed_sum sums[METRIC_SUMMED])
+ * owners answer with bids and, when they hold them, their agents' qualities,
+ * and say which participants learn from the auction's top bids. */
+static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requests, answers out,
+                       fixed_sum sums[METRIC_SUMMED])
 {
     const population *pop = m->pop;
+    double *bid = out.bid;
+    uint8_t *wants = out.wants;
     size_t positive = population_bids(pop, index, requests, t, bid);
+    if (out.quality)
+        for (size_t j = 0; j < requests; j++)
+            out.quality[j] = pop->quality[index[j]];
     fixed_add(&sums[METRIC_BID_REQUESTS], (double)requests);
     if (pop->all_truthful) {
         /* Every placed bid is its value: each multiplier is exactly 1. */
@@ -331,7 +356,7 @@ static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requ
  * value lines are asked for while the chunk before it bids, so the misses
  * overlap (the blocked round fetches them while it draws instead). */
 static void answer_routed(market *m, uint64_t t, const uint32_t *index, size_t requests,
-                          double *bid, uint8_t *wants, fixed_sum sums[METRIC_SUMMED])
+                          answers out, fixed_sum sums[METRIC_SUMMED])
 {
     enum { CHUNK = 64 };
     population_prefetch_bids(m->pop, index, requests < CHUNK ? requests : CHUNK);
@@ -339,15 +364,17 @@ static void answer_routed(market *m, uint64_t t, const uint32_t *index, size_t r
         size_t n = requests - lo < CHUNK ? requests - lo : CHUNK;
         size_t next = requests - lo - n < CHUNK ? requests - lo - n : CHUNK;
         population_prefetch_bids(m->pop, index + lo + n, next);
-        answer_set(m, t, index + lo, n, bid + lo, wants + lo, sums);
+        answer_set(m, t, index + lo, n, answers_at(out, lo), sums);
     }
 }
 
 static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     if (!m->all_local)
-        answer_routed(m, t, m->recv_index, m->plan.recv_total, m->recv_bid, m->recv_wants, sums);
-    answer_routed(m, t, m->local_index, m->local_count, m->local_bid, m->local_wants, sums);
+        answer_routed(m, t, m->recv_index, m->plan.recv_total,
+                      (answers){m->recv_bid, m->recv_wants, m->recv_quality}, sums);
+    answer_routed(m, t, m->local_index, m->local_count,
+                  (answers){m->local_bid, m->local_wants, m->local_quality}, sums);
 }
 
 /* Clicks of the ad in slot `s` with quality q (separable clicks q * ctr_s, 1
@@ -397,9 +424,13 @@ static void stage_feedback(market *m, size_t base, uint32_t ranked)
 static const double *lane_bids(market *m, uint32_t l, size_t base)
 {
     uint32_t k = m->bidders;
-    if (m->lane_quality)
+    double *quality = m->lane_quality ? m->lane_quality + (size_t)l * k : NULL;
+    if (m->send_quality)
         for (uint32_t j = 0; j < k; j++)
-            m->lane_quality[(size_t)l * k + j] = population_quality_of(m->s, m->participant[base + j]);
+            quality[j] = m->send_quality[market_slot(m, base + j)];
+    else if (quality)
+        for (uint32_t j = 0; j < k; j++)
+            quality[j] = population_quality_of(m->s, m->participant[base + j]);
     if (m->all_local)
         return m->send_bid + base;
     double *row = m->lane_bids + (size_t)l * k;
@@ -764,6 +795,7 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
         m->local_index = m->participant;
         m->local_bid = m->send_bid;
         m->local_wants = m->send_wants;
+        m->local_quality = m->send_quality;
         m->local_count = requests;
         return AGORA_OK;
     }
@@ -806,6 +838,7 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
     m->local_index = m->send_index + mine;
     m->local_bid = m->send_bid + mine;
     m->local_wants = m->send_wants + mine;
+    m->local_quality = m->send_quality ? m->send_quality + mine : NULL;
     m->local_count = m->plan.local_count;
     return exchange_forward(&m->plan, m->send_index, m->recv_index, MPI_UINT32_T, err);
 }
@@ -834,8 +867,8 @@ static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED]
         draw_range(m, t, lo, hi);
         population_prefetch_bids(m->pop, m->participant + base, count);
         phase_end(m->clock, PHASE_SAMPLE);
-        answer_set(m, t, m->participant + base, count, m->send_bid + base, m->send_wants + base,
-                   sums);
+        answer_set(m, t, m->participant + base, count,
+                   answers_at((answers){m->send_bid, m->send_wants, m->send_quality}, base), sums);
         phase_end(m->clock, PHASE_BID);
         size_t first = m->staged;
         run_range(m, t, lo, hi, sums);
@@ -863,6 +896,8 @@ static agora_status play_range(market *m, uint64_t t, uint64_t lo, uint64_t hi,
     phase_end(clock, PHASE_BID);
     if (!m->all_local) {
         st = exchange_backward(&m->plan, m->recv_bid, m->send_bid, MPI_DOUBLE, err);
+        if (st == AGORA_OK && m->send_quality)
+            st = exchange_backward(&m->plan, m->recv_quality, m->send_quality, MPI_DOUBLE, err);
         if (st == AGORA_OK && m->pop->wants_feedback)
             st = exchange_backward(&m->plan, m->recv_wants, m->send_wants, MPI_UINT8_T, err);
     }

@@ -49,11 +49,16 @@ typedef struct {
     uint32_t *send_index;  /* local index at the owner, packed by destination */
     double *send_bid;      /* bids as they come back, packed by destination */
     uint8_t *send_wants;   /* per request: the participant wants feedback */
+    /* Per request: the participant's quality, answered by its owner beside
+     * its bid when owners hold qualities (drawn or from a file,
+     * population.h); NULL otherwise (a constant, or the whole list). */
+    double *send_quality;
     int *win_owner;        /* [auctions * slots] owner of each winner, auction order */
     win_outcome *win_staged, *win_send;
     uint32_t *recv_index; /* requests this rank answers */
     double *recv_bid;
     uint8_t *recv_wants;
+    double *recv_quality;
     size_t recv_capacity;
     win_outcome *win_recv;
     size_t win_recv_capacity;
@@ -64,6 +69,7 @@ typedef struct {
     const uint32_t *local_index; /* their agents' local indices, in request order */
     double *local_bid;
     uint8_t *local_wants;
+    double *local_quality;
     size_t local_count;
     size_t staged; /* winners' outcomes staged this round */
     /* POSITION_LANES auctions ranked together (position_rank_lanes). */

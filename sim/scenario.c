@@ -236,7 +236,7 @@ static agora_status read_population(loader *L, const yt_node *pop)
         /* Quality divides prices: it must be positive (lognormal draws are
          * checked when drawn, population.c). */
         s->population.has_quality = 1;
-        st = read_dist(L, quality, "population.quality", MIN_POSITIVE, s->population.agents, 0,
+        st = read_dist(L, quality, "population.quality", MIN_POSITIVE, s->population.agents, 1,
                        &s->population.quality);
     }
     if (st != AGORA_OK || !budget)

@@ -19,7 +19,8 @@ add_test(NAME snapshot_pieces_invariance
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
 set_tests_properties(snapshot_pieces_invariance PROPERTIES PROCESSORS 2)
 
-# Values and budgets read from an HDF5 file by each owner (tests/value_file.sh).
+# Values, budgets and qualities read from an HDF5 file by each owner
+# (tests/value_file.sh).
 add_test(NAME value_file
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/value_file.sh $<TARGET_FILE:agora>
           ${MPIEXEC_EXECUTABLE} ${AGORA_PYTHON})

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Values and budgets read from an HDF5 file (`{dist: file, path, dataset}`,
-# sim/dist_file.c): each rank reads the agents it owns.
+# Values, budgets and qualities read from an HDF5 file (`{dist: file, path,
+# dataset}`, sim/dist_file.c): each rank reads the agents it owns, and owners
+# answer their agents' qualities beside their bids.
 #  1. a run reading values from a file equals one given the same numbers as an
 #     inline `population.values` list (every dataset), at 1, 2 and 3 ranks;
 #     a [1, agents] row (a run's /agents/value) reads the same as [agents];
 #     budgets from a file equal the same budgets as a list;
-#  2. stopped at 2 ranks and resumed at 3, it equals the uninterrupted run;
-#  3. bad input stops with one line naming the scenario's line and key, exit 2,
+#  2. qualities from a file equal the same qualities as a list at 1, 2 and 3
+#     ranks, in a market ranking by bid x quality with a reserve, Poisson
+#     clicks, budgets, paced learners and probes; in one of truthful bidders
+#     only (the one-rank blocked round and the routed chunks); and in an AIGC
+#     market (quality x position pair CTRs);
+#  3. stopped at 2 ranks and resumed at 3, it equals the uninterrupted run;
+#  4. bad input stops with one line naming the scenario's line and key, exit 2,
 #     no output: a missing file, a file that is not HDF5, a missing dataset,
 #     the wrong length, no numbers, a negative value (on the last rank of 3),
-#     dist: file for quality, and probes with values from a file.
+#     a zero quality (on rank 2 of 3), and probes with values from a file.
 # usage: value_file.sh AGORA MPIEXEC PYTHON
 set -u
 agora=$1 mpiexec=$2 python=$3
@@ -32,7 +38,11 @@ import h5py, numpy as np
 rng = np.random.default_rng(11)
 v = rng.lognormal(0.0, 0.5, 1000)
 b = rng.uniform(5.0, 20.0, 1000)
+q = rng.lognormal(0.0, 0.4, 1000)
 with h5py.File("values.h5", "w") as f:
+    f["quality"] = q
+    zero = q.copy(); zero[400] = 0.0
+    f["zero_quality"] = zero
     f["value"] = v
     f.create_group("agents")["value"] = v.reshape(1, -1)
     f["budget"] = b
@@ -50,6 +60,24 @@ with open("file.yaml", "w") as y:
     y.write(common + "population:\n  agents: 1000\n  value: {dist: file, path: values.h5}\n")
 with open("budget-list.yaml", "w") as y:
     y.write(common + "population:\n  values: " + nums(v) + "\n  budget: " + nums(b) + "\n")
+scored = ("seed: 5\nrounds: 6\nmarket: {auctions: 61, bidders: 6}\n"
+          "mechanism: {name: gsp, rank_by: score, slots: 3, ctr: {first: 0.6, decay: 0.5}, "
+          "reserve: 0.3, clicks: poisson}\n"
+          "agents:\n  - {behaviour: truthful, share: 0.5}\n  - {behaviour: shade, share: 0.2, factor: 0.8}\n"
+          "  - {behaviour: exp3, share: 0.3, levels: 6, pacing: multiplier}\n"
+          "probes: {auctions: 5, grid: 9}\n"
+          "population:\n  agents: 1000\n  value: {dist: lognormal, mu: 0.0, sigma: 0.5}\n"
+          "  budget: {dist: uniform, low: 0.5, high: 3.0}\n")
+plain = (common + "population:\n  agents: 1000\n  value: {dist: lognormal, mu: 0.0, sigma: 0.5}\n")
+aigc = ("seed: 9\nrounds: 5\nmarket: {auctions: 40, bidders: 8}\n"
+        "mechanism: {name: aigc, user_model: mnl, slots: 4, ctr: [0.5, 0.4, 0.3, 0.2], "
+        "max_shown: 3, pair_noise: 0.3}\n"
+        "population:\n  agents: 1000\n  value: {dist: lognormal, mu: 0.0, sigma: 0.5}\n")
+for name, text in (("scored", scored), ("plain", plain), ("aigc", aigc)):
+    with open(name + "-qlist.yaml", "w") as y:
+        y.write(text + "  quality: " + nums(q) + "\n")
+    with open(name + "-qfile.yaml", "w") as y:
+        y.write(text + "  quality: {dist: file, path: values.h5, dataset: quality}\n")
 with open("budget-file.yaml", "w") as y:
     y.write(common + "population:\n  agents: 1000\n  value: {dist: file, path: values.h5}\n"
             "  budget: {dist: file, path: values.h5, dataset: budget}\n")
@@ -76,6 +104,17 @@ if mpi 3 "$agora" run budget-file.yaml --out budget-file.h5 --quiet &&
 else
   fail "budgets from a file"
 fi
+for market in scored plain aigc; do
+  "$agora" run "$market-qlist.yaml" --out "$market-qlist.h5" --quiet || fail "the $market quality list run"
+  for p in 1 2 3; do
+    if mpi "$p" "$agora" run "$market-qfile.yaml" --out "$market-qfile-$p.h5" --quiet &&
+       same "$market-qlist.h5" "$market-qfile-$p.h5"; then
+      pass "$market market: qualities from a file at $p ranks equal the inline list"
+    else
+      fail "$market market: qualities from a file at $p ranks"
+    fi
+  done
+done
 mpi 2 "$agora" run file.yaml --out resumed.h5 --quiet --stop-after 3 2> /dev/null
 if mpi 3 "$agora" run file.yaml --out resumed.h5 --quiet --resume resumed.ckpt.h5 &&
    same file-1.h5 resumed.h5; then
@@ -110,8 +149,8 @@ refused 1 "population.value.dataset: values.h5 has no dataset 'nothing'" \
 refused 2 "'short' in values.h5 has shape [999] but there are 1000 agents" \
   --set population.value.dataset=short
 refused 1 "'words' in values.h5 holds no numbers" --set population.value.dataset=words
-refused 1 'population.quality.dist: unknown distribution "file"' \
-  --set 'population.quality={dist: file, path: values.h5}'
+refused 3 "population.quality: agent 400 has 0 in values.h5: quality must be positive" \
+  --set 'population.quality={dist: file, path: values.h5, dataset: zero_quality}'
 refused 1 "probes.auctions: probes read every participant's value" --set 'probes={auctions: 2}'
 # The exit code under mpirun is mpirun's; at one rank it is agora's own.
 "$agora" run file.yaml --out bad.h5 --quiet --set population.value.dataset=short 2> /dev/null
