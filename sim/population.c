@@ -356,8 +356,11 @@ size_t population_bids(const population *p, const uint32_t *index, size_t n, uin
     }
     /* One stateless behaviour for everyone: a tight gather the CPU can overlap,
      * then the same rules as population_bid, in one pass that also counts. */
-    only->b->bid_many(&only->params, &p->state, index, n, out);
     const double *budget = p->budgeted ? p->state.budget_left : NULL;
+    if (!budget && p->all_truthful &&
+        (placed = bids_values_placeable_wide(p->state.value, index, n, out)) != SIZE_MAX)
+        return placed;
+    only->b->bid_many(&only->params, &p->state, index, n, out);
     if (!budget && (placed = bids_keep_placeable_wide(out, n)) != SIZE_MAX)
         return placed;
     placed = 0;

@@ -14,6 +14,11 @@ add_test(NAME rank_invariance
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
 set_tests_properties(rank_invariance PROPERTIES PROCESSORS 2)
 
+add_test(NAME rank_invariance_truthful
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/rank_invariance.sh $<TARGET_FILE:agora>
+          ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance_truthful.yaml ${MPIEXEC_EXECUTABLE})
+set_tests_properties(rank_invariance_truthful PROPERTIES PROCESSORS 2)
+
 add_test(NAME snapshot_pieces_invariance
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/snapshot_pieces.sh $<TARGET_FILE:agora>
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/invariance.yaml ${MPIEXEC_EXECUTABLE})
