@@ -164,34 +164,42 @@ void sample_distinct4(pcg32 g[4], uint32_t n, uint32_t k, uint32_t *const out[4]
 #if defined(__x86_64__)
 #define TARGET_WIDE __attribute__((target("avx512f,avx512dq,avx512vl")))
 
+/* The draws of the eight states' PCG outputs for `bound` (the state is not
+ * stepped), and which of them Lemire's test may reject. */
+TARGET_WIDE static inline __m256i output8(__m512i state, uint32_t bound, __mmask8 *maybe)
+{
+    __m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(state, 18), state), 27);
+    __m256i x32 = _mm512_cvtepi64_epi32(xs); /* truncates, like the C cast */
+    __m256i rot = _mm512_cvtepi64_epi32(_mm512_srli_epi64(state, 59));
+    __m256i r = _mm256_rorv_epi32(x32, rot);
+    __m512i bound64 = _mm512_set1_epi64((long long)bound);
+    __m512i m = _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), bound64);
+    *maybe = _mm512_cmplt_epu64_mask(_mm512_and_si512(m, _mm512_set1_epi64(0xffffffffLL)), bound64);
+    return _mm512_cvtepi64_epi32(_mm512_srli_epi64(m, 32));
+}
+
 TARGET_WIDE static inline __m256i draw8(__m512i *state, __m512i incs, uint32_t bound)
 {
     const __m512i mult = _mm512_set1_epi64((long long)6364136223846793005ULL);
     __m512i old = *state;
     *state = _mm512_add_epi64(_mm512_mullo_epi64(old, mult), incs);
-    __m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(old, 18), old), 27);
-    __m256i x32 = _mm512_cvtepi64_epi32(xs); /* truncates, like the C cast */
-    __m256i rot = _mm512_cvtepi64_epi32(_mm512_srli_epi64(old, 59));
-    __m256i r = _mm256_rorv_epi32(x32, rot);
-    __m512i bound64 = _mm512_set1_epi64((long long)bound);
-    __m512i m = _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), bound64);
-    __mmask8 maybe =
-        _mm512_cmplt_epu64_mask(_mm512_and_si512(m, _mm512_set1_epi64(0xffffffffLL)), bound64);
-    __m256i hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(m, 32));
+    __mmask8 maybe;
+    __m256i hi = output8(old, bound, &maybe);
     if (__builtin_expect(maybe, 0)) {
-        /* Rare: settle the rejection test lane by lane in scalar code. */
-        uint64_t st[8], inc[8], mm[8];
+        /* Rare: settle the rejection test lane by lane in scalar code, from
+         * the lane's state before this draw. */
+        uint64_t before[8], st[8], inc[8];
         uint32_t draw[8];
+        _mm512_storeu_si512(before, old);
         _mm512_storeu_si512(st, *state);
         _mm512_storeu_si512(inc, incs);
-        _mm512_storeu_si512(mm, m);
         _mm256_storeu_si256((__m256i *)draw, hi);
         uint32_t threshold = (0u - bound) % bound;
         for (int l = 0; l < 8; l++) {
             if (!(maybe >> l & 1u))
                 continue;
-            pcg32 one = {st[l], inc[l]};
-            uint64_t prod = mm[l];
+            pcg32 one = {before[l], inc[l]};
+            uint64_t prod = (uint64_t)pcg32_next(&one) * bound;
             while ((uint32_t)prod < threshold)
                 prod = (uint64_t)pcg32_next(&one) * bound;
             draw[l] = (uint32_t)(prod >> 32);
@@ -224,20 +232,6 @@ TARGET_WIDE static inline void transpose8x8(__m256i row[8])
         row[column[c]] = _mm256_permute2x128_si256(b[c], b[c + 4], 0x20);
         row[column[c] + 4] = _mm256_permute2x128_si256(b[c], b[c + 4], 0x31);
     }
-}
-
-/* The output of the PCG step from `state`, for `bound` (draw8 without the
- * step), and whether Lemire's test may reject it. */
-TARGET_WIDE static inline __m256i output8(__m512i state, uint32_t bound, __mmask8 *maybe)
-{
-    __m512i xs = _mm512_srli_epi64(_mm512_xor_si512(_mm512_srli_epi64(state, 18), state), 27);
-    __m256i x32 = _mm512_cvtepi64_epi32(xs);
-    __m256i rot = _mm512_cvtepi64_epi32(_mm512_srli_epi64(state, 59));
-    __m256i r = _mm256_rorv_epi32(x32, rot);
-    __m512i bound64 = _mm512_set1_epi64((long long)bound);
-    __m512i m = _mm512_mul_epu32(_mm512_cvtepu32_epi64(r), bound64);
-    *maybe = _mm512_cmplt_epu64_mask(_mm512_and_si512(m, _mm512_set1_epi64(0xffffffffLL)), bound64);
-    return _mm512_cvtepi64_epi32(_mm512_srli_epi64(m, 32));
 }
 
 /* a * b mod 2^64 on eight lanes, b the same in every lane. */
