@@ -19,7 +19,7 @@ const behaviour_param behaviour_egreedy_params[] = {
 
 void behaviour_bandit_resolve(behaviour_params *p, const market_info *m)
 {
-    grid_set_unit(p, m);
+    grid_resolve(p, m);
 }
 
 uint32_t behaviour_bandit_state_size(const behaviour_params *p)

@@ -41,6 +41,9 @@ static inline double *agent_clicks(const agent_state *a, size_t i)
     return &a->paid[2 * i + 1];
 }
 
+/* The most levels a bid-grid learner has (the `levels` key's bound). */
+#define BEHAVIOUR_GRID_MAX 256
+
 /* Parameters of one behaviour group. All doubles, so that behaviours can declare
  * theirs in a table the loader fills by offset. */
 typedef struct {
@@ -51,6 +54,10 @@ typedef struct {
     double epsilon;            /* epsilon-greedy exploration */
     double update_probability; /* balanced bidding: chance to update in a round */
     double unit;               /* not a key: expected clicks of the top slot (set by resolve) */
+    /* Not a key: a bid-grid learner's multiplier of each level,
+     * grid_multiplier(low, high, levels, k) (set by resolve): a bid or an
+     * update reads them instead of dividing again. */
+    double grid[BEHAVIOUR_GRID_MAX];
 } behaviour_params;
 
 /* One scenario key of a behaviour group. */

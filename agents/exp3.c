@@ -19,7 +19,7 @@ const behaviour_param behaviour_exp3_params[] = {
 
 void behaviour_exp3_resolve(behaviour_params *p, const market_info *m)
 {
-    grid_set_unit(p, m);
+    grid_resolve(p, m);
     if (isnan(p->gamma))
         p->gamma = exp3_default_gamma((uint32_t)p->levels, m->rounds);
     if (isnan(p->eta))

@@ -6,15 +6,20 @@ const char *grid_validate(const behaviour_params *p)
     return p->low < p->high ? NULL : "low must be less than high";
 }
 
-void grid_set_unit(behaviour_params *p, const market_info *m)
+_Static_assert(CF_GRID_MAX == BEHAVIOUR_GRID_MAX, "one bound on the levels");
+
+void grid_resolve(behaviour_params *p, const market_info *m)
 {
     double top = m->auction->slots ? m->auction->ctr[0] : 0.0;
     p->unit = top > 0.0 ? top : 1.0;
+    uint32_t L = (uint32_t)p->levels;
+    for (uint32_t k = 0; k < BEHAVIOUR_GRID_MAX; k++)
+        p->grid[k] = k < L ? grid_multiplier(p->low, p->high, L, k) : 0.0;
 }
 
 double grid_bid(const behaviour_params *p, double value, uint32_t level)
 {
-    return grid_multiplier(p->low, p->high, (uint32_t)p->levels, level) * value;
+    return p->grid[level] * value;
 }
 
 uint32_t grid_others(const auction_view *v, const market_info *m, double *others)

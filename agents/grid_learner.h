@@ -11,7 +11,7 @@
 #include "learning.h"
 
 #define GRID_PARAMS                                                                      \
-    {"levels", offsetof(behaviour_params, levels), 32, 2, 256, 0, 1},                    \
+    {"levels", offsetof(behaviour_params, levels), 32, 2, BEHAVIOUR_GRID_MAX, 0, 1},     \
         {"low", offsetof(behaviour_params, low), 0.0, 0.0, 100.0, 0, 0},                 \
         {"high", offsetof(behaviour_params, high), 1.0, 0.0, 100.0, 1, 0}
 
@@ -21,8 +21,10 @@
 /* NULL when low < high. */
 const char *grid_validate(const behaviour_params *p);
 
-/* The top slot's expected clicks: the unit that puts utilities on [0, 1]. */
-void grid_set_unit(behaviour_params *p, const market_info *m);
+/* What a grid learner's resolve() fills for every grid learner: the unit
+ * that puts utilities on [0, 1] (the top slot's expected clicks) and the
+ * multiplier of each level. */
+void grid_resolve(behaviour_params *p, const market_info *m);
 
 double grid_bid(const behaviour_params *p, double value, uint32_t level);
 

@@ -28,7 +28,7 @@ const behaviour_param behaviour_hedge_params[] = {
 
 void behaviour_hedge_resolve(behaviour_params *p, const market_info *m)
 {
-    grid_set_unit(p, m);
+    grid_resolve(p, m);
     if (isnan(p->eta))
         p->eta = hedge_default_eta((uint32_t)p->levels, m->rounds) / fmax(1.0, p->high);
 }
@@ -65,8 +65,11 @@ static double effective_eta(const behaviour_params *p, double value)
 
 double behaviour_hedge_bid(const behaviour_params *p, double value, const double *state, double u)
 {
-    uint32_t L = (uint32_t)p->levels;
-    return grid_bid(p, value, hedge_weights_choose(state + WEIGHTS(L), L, state[TOTAL(L)], u));
+    uint32_t L = (uint32_t)p->levels, k;
+    const double *w = state + WEIGHTS(L);
+    if (!hedge_choose_wide(w, L, state[TOTAL(L)], u, &k))
+        k = hedge_weights_choose(w, L, state[TOTAL(L)], u);
+    return grid_bid(p, value, k);
 }
 
 void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, double value,
@@ -78,7 +81,7 @@ void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, do
     uint32_t n = grid_others(v, m, others);
     cf_rule rule = grid_rule(m);
     double eta = effective_eta(p, value), total;
-    if (hedge_update_wide(rule, m->auction, others, n, value, p->low, p->high, L, eta,
+    if (hedge_update_wide(rule, m->auction, others, n, value, p->grid, L, eta,
                           state + CUM(L), state + WEIGHTS(L), &total)) {
         state[TOTAL(L)] = total;
     } else {

@@ -24,6 +24,7 @@
 #include "learning.h"
 
 #include <math.h>
+#include <string.h>
 
 #define RESCALE_EXP 64
 #define REVIVE 600.0
@@ -32,25 +33,55 @@ double hedge_weights_reset(const double *cum, uint32_t L, double eta, double *w)
 {
     if (L == 0)
         return 0.0;
-    double top = learning_max(cum, L), total = 0.0;
-    for (uint32_t k = 0; k < L; k++) {
+    double top = learning_max(cum, L);
+    for (uint32_t k = 0; k < L; k++)
         w[k] = exp(eta * (cum[k] - top));
-        total += w[k];
+    return hedge_weights_total(w, L);
+}
+
+/* The running sums of one group of eight weights (n of them real, the rest
+ * counted as 0): an inclusive scan by doubling distances 1, 2, 4, the order
+ * an eight-lane register computes it in (hedge_wide.c). Adding 0.0 to a
+ * weight, which is never -0, leaves its bits as they are. */
+static void scan8(const double *w, uint32_t n, double s[8])
+{
+    double x[8];
+    for (uint32_t j = 0; j < 8u; j++)
+        x[j] = j < n ? w[j] : 0.0;
+    for (uint32_t d = 1; d < 8u; d *= 2u) {
+        double y[8];
+        for (uint32_t j = 0; j < 8u; j++)
+            y[j] = x[j] + (j >= d ? x[j - d] : 0.0);
+        memcpy(x, y, sizeof x);
+    }
+    memcpy(s, x, sizeof x);
+}
+
+double hedge_weights_total(const double *w, uint32_t L)
+{
+    double total = 0.0, s[8];
+    for (uint32_t g = 0; g < L; g += 8u) {
+        scan8(w + g, L - g < 8u ? L - g : 8u, s);
+        total += s[7];
     }
     return total;
 }
 
 uint32_t hedge_weights_choose(const double *w, uint32_t L, double total, double u)
 {
-    double target = u * total, cdf = 0.0;
+    double target = u * total, carry = 0.0, s[8];
     uint32_t last = 0;
-    for (uint32_t k = 0; k < L; k++) {
-        cdf += w[k];
-        if (w[k] > 0.0) {
-            last = k;
-            if (target < cdf)
-                return k;
+    for (uint32_t g = 0; g < L; g += 8u) {
+        uint32_t n = L - g < 8u ? L - g : 8u;
+        scan8(w + g, n, s);
+        for (uint32_t j = 0; j < n; j++) {
+            if (w[g + j] > 0.0) {
+                last = g + j;
+                if (target < carry + s[j])
+                    return g + j;
+            }
         }
+        carry += s[7];
     }
     return last; /* the weights summed to just below u * total */
 }
@@ -70,7 +101,7 @@ double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
 {
     if (L == 0)
         return 0.0;
-    double best = learning_max(utility, L), total = 0.0, factor = 1.0, last = best;
+    double best = learning_max(utility, L), factor = 1.0, last = best;
     int zeros = 0;
     for (uint32_t k = 0; k < L; k++) {
         cum[k] += utility[k];
@@ -81,10 +112,9 @@ double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
         }
         if (last != best)
             w[k] *= factor;
-        total += w[k];
         zeros += w[k] == 0.0;
     }
-    return hedge_weights_settle(cum, w, L, eta, total, zeros);
+    return hedge_weights_settle(cum, w, L, eta, hedge_weights_total(w, L), zeros);
 }
 
 double hedge_weights_settle(double *cum, double *w, uint32_t L, double eta, double total,
@@ -97,7 +127,7 @@ double hedge_weights_settle(double *cum, double *w, uint32_t L, double eta, doub
     if (e < -RESCALE_EXP) {
         for (uint32_t k = 0; k < L; k++)
             w[k] = ldexp(w[k], -e);
-        total = ldexp(total, -e);
+        total = hedge_weights_total(w, L); /* ldexp(total, -e) unless a weight was subnormal */
     }
     return total;
 }

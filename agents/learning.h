@@ -112,14 +112,28 @@ void hedge_update(double *cum, uint32_t L, const double *utility);
  * total between rounds, carried forward by products (issue 11): the functions
  * above recompute every exponential at each call. */
 
-/* w[k] = exp(eta * (cum[k] - max_j cum[j])); returns their sum. */
+/* Every sum of the weights below is taken in one order, the one an
+ * eight-lane register computes fast (issue 11, session 14): levels in groups
+ * of eight, within a group a scan by doubling distances (lane j adds lane
+ * j - 1, then j - 2, then j - 4), and the groups' sums added in level order.
+ * The scalar and vector paths follow it to the bit. */
+
+/* The weights' total, summed in that order. */
+double hedge_weights_total(const double *w, uint32_t L);
+
+/* w[k] = exp(eta * (cum[k] - max_j cum[j])); returns their total. */
 double hedge_weights_reset(const double *cum, uint32_t L, double eta, double *w);
 
-/* Inverse CDF over the weights: the smallest k with w[0] + ... + w[k] >
- * u * total (u on a boundary goes to the level above it; a level of weight 0
- * is never chosen); the last level of positive weight if rounding leaves the
- * running sum below u * total. */
+/* Inverse CDF over the weights: the smallest k of positive weight whose
+ * running sum w[0] + ... + w[k] (in the order above) exceeds u * total (u on
+ * a boundary goes to the level above it; a level of weight 0 is never
+ * chosen); the last level of positive weight if rounding leaves every
+ * running sum at or below u * total. */
 uint32_t hedge_weights_choose(const double *w, uint32_t L, double total, double u);
+
+/* hedge_weights_choose's answer in *k, eight levels at a time with AVX-512;
+ * 0 (and nothing done) where that path does not run (hedge_wide.c). */
+int hedge_choose_wide(const double *w, uint32_t L, double total, double u, uint32_t *k);
 
 /* One auction: cum[k] += utility[k], and w[k] *= exp(eta * (utility[k] -
  * max_j utility[j])), one exponential per run of equal utilities (the best
@@ -132,8 +146,8 @@ double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
                             const double *utility);
 
 /* hedge_weights_update's last step, for callers that did the products
- * themselves: the weights' new total (summed k = 0 .. L - 1) and how many are
- * 0 in, the total after any rescaling or recomputation out. */
+ * themselves: the weights' new total (hedge_weights_total) and how many are 0
+ * in, the total after any rescaling or recomputation out. */
 double hedge_weights_settle(double *cum, double *w, uint32_t L, double eta, double total,
                             int zeros);
 
@@ -229,12 +243,13 @@ uint32_t cf_slot_utilities(cf_rule rule, const position_params *p, const double 
                            uint32_t n_others, double value, double *table);
 
 /* hedge_weights_update(cum, w, L, eta, cf_grid_utilities(...)) on eight levels
- * at a time (AVX-512, hedge_wide.c), the same bits; *total receives the
+ * at a time (AVX-512, hedge_wide.c), the same bits, with the grid given by
+ * its multipliers, grid[k] = grid_multiplier(lo, hi, L, k); *total receives the
  * result. Returns 0, changing nothing, where it does not apply: no AVX-512 (or
  * AGORA_SIMD names a narrower path), GFP, more than CF_SLOT_TABLE - 1 slots,
  * others out of order, L > CF_GRID_MAX, or a utility that is not a number. */
 int hedge_update_wide(cf_rule rule, const position_params *p, const double *others,
-                      uint32_t n_others, double value, double lo, double hi, uint32_t L,
+                      uint32_t n_others, double value, const double *grid, uint32_t L,
                       double eta, double *cum, double *w, double *total);
 
 /* The `levels` key's bound: cf_grid_add's scratch. */

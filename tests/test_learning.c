@@ -771,6 +771,53 @@ START_TEST(test_cf_grid_matches_cf_utility)
 }
 END_TEST
 
+/* hedge_weights_choose, and the eight-lane path where it runs. */
+static uint32_t choose_both(const double *w, uint32_t L, double total, double u)
+{
+    uint32_t k = hedge_weights_choose(w, L, total, u), wide;
+    if (hedge_choose_wide(w, L, total, u, &wide))
+        ck_assert_uint_eq(wide, k);
+    return k;
+}
+
+/* The weights' sums follow one order on every path (issue 11, session 14):
+ * groups of eight, a scan by doubling distances within a group. */
+START_TEST(test_hedge_weights_order_golden)
+{
+    /* w = (1, e x 7), e = 2^-53. In level order each 1 + e is a tie that
+     * rounds to even, 1, so the sum is 1. The scan adds the seven e in
+     * pairs first, ((1 + e) + (e + e)) + ((e + e) + (e + e)) = 1 + 2^-52 +
+     * 2^-51: 1 + 3 * 2^-52, exact. */
+    const double e = ldexp(1.0, -53);
+    double w[10] = {1, e, e, e, e, e, e, e};
+    ck_assert(hedge_weights_total(w, 8) == 1.0 + 3.0 * ldexp(1.0, -52));
+    /* Ten more weights of 1 in a second and a third group: each group's
+     * sum is added to the ones before it. */
+    double ones[20];
+    for (int k = 0; k < 20; k++)
+        ones[k] = 1.0;
+    ck_assert(hedge_weights_total(ones, 20) == 20.0);
+    /* Inverse CDF over (1, 1, 2), total 4: running sums 1, 2, 4; u * total
+     * = 1 is not below 1, so level 1; 0.8 goes to level 0, 2 to level 2. */
+    const double a[3] = {1, 1, 2};
+    ck_assert_uint_eq(choose_both(a, 3, 4.0, 0.25), 1);
+    ck_assert_uint_eq(choose_both(a, 3, 4.0, 0.2), 0);
+    ck_assert_uint_eq(choose_both(a, 3, 4.0, 0.5), 2);
+    ck_assert_uint_eq(choose_both(a, 3, 4.0, 0.0), 0);
+    /* A level of weight 0 is never chosen: (1, 0, 1), u * total = 1. */
+    const double b[3] = {1, 0, 1};
+    ck_assert_uint_eq(choose_both(b, 3, 2.0, 0.5), 2);
+    /* Across groups: ten weights of 1, u * total = 8.5: the second group's
+     * first running sum is 8 + 1 = 9, level 8. */
+    ck_assert_uint_eq(choose_both(ones, 10, 10.0, 0.85), 8);
+    ck_assert_uint_eq(choose_both(ones, 10, 10.0, 0.75), 7);
+    /* A total above the weights' sum leaves every running sum below
+     * u * total: the last level of positive weight. */
+    w[8] = 1.0, w[9] = 0.0;
+    ck_assert_uint_eq(choose_both(w, 10, 100.0, 0.99), 8);
+}
+END_TEST
+
 /* Kept weights (issue 11) track exp(eta * cum) through many updates: the
  * normalised weights stay within 1e-9 of hedge_probabilities (rounding drift
  * only), including through rescaling (large eta: weights shrink fast) and a
@@ -825,7 +872,7 @@ START_TEST(test_hedge_wide_matches_scalar)
     enum { L_MAX = CF_GRID_MAX };
     pcg32 g = rng_stream(12, 409, 0, 0);
     instance in;
-    static double cum[2][L_MAX], w[2][L_MAX], u[L_MAX];
+    static double cum[2][L_MAX], w[2][L_MAX], u[L_MAX], grid[L_MAX];
     double others[MAX_BIDDERS];
     int wide = 0;
     for (int t = 0; t < 3000; t++) {
@@ -833,8 +880,10 @@ START_TEST(test_hedge_wide_matches_scalar)
         cf_rule rule = rules[t % 3];
         double lo = 1.5 * rng_uniform01(&g), hi = lo + 1.5 * rng_uniform01(&g);
         double eta = t % 4 == 0 ? 40.0 : 2.0 * rng_uniform01(&g);
-        for (uint32_t k = 0; k < L; k++)
+        for (uint32_t k = 0; k < L; k++) {
             cum[0][k] = cum[1][k] = 0.0;
+            grid[k] = grid_multiplier(lo, hi, L, k);
+        }
         double total[2];
         total[0] = total[1] = hedge_weights_reset(cum[0], L, eta, w[0]);
         hedge_weights_reset(cum[1], L, eta, w[1]);
@@ -856,7 +905,7 @@ START_TEST(test_hedge_wide_matches_scalar)
             cf_grid_utilities(rule, &p, others, m, in.value, lo, hi, L, u);
             total[0] = hedge_weights_update(cum[0], w[0], L, eta, u);
             double before = total[1];
-            if (hedge_update_wide(rule, &p, others, m, in.value, lo, hi, L, eta, cum[1], w[1],
+            if (hedge_update_wide(rule, &p, others, m, in.value, grid, L, eta, cum[1], w[1],
                                   &total[1])) {
                 wide++;
                 EXPECT(rule != CF_GFP);
@@ -868,6 +917,19 @@ START_TEST(test_hedge_wide_matches_scalar)
             EXPECT(memcmp(&total[0], &total[1], sizeof total[0]) == 0);
             EXPECT(memcmp(cum[0], cum[1], L * sizeof cum[0][0]) == 0);
             EXPECT(memcmp(w[0], w[1], L * sizeof w[0][0]) == 0);
+            /* Draws from the same weights choose the same level on both
+             * paths, also at the running sums' boundaries. */
+            double run = 0.0;
+            for (uint32_t k = 0; k < L; k += 1u + rng_below(&g, 8)) {
+                run += w[0][k];
+                double x[2] = {rng_uniform01(&g), run / total[0]};
+                for (int d = 0; d < 2; d++) {
+                    uint32_t one = hedge_weights_choose(w[0], L, total[0], x[d]), two;
+                    if (hedge_choose_wide(w[0], L, total[0], x[d], &two))
+                        EXPECT(one == two);
+                    EXPECT(one < L && w[0][one] > 0.0);
+                }
+            }
         }
     }
     ASSERT_NO_VIOLATIONS();
@@ -887,6 +949,7 @@ static Suite *learning_suite(void)
     tcase_add_test(golden, test_grid_golden);
     tcase_add_test(golden, test_scaling_golden);
     tcase_add_test(golden, test_hedge_golden);
+    tcase_add_test(golden, test_hedge_weights_order_golden);
     tcase_add_test(golden, test_exp3_golden);
     tcase_add_test(golden, test_ucb_golden);
     tcase_add_test(golden, test_egreedy_golden);
