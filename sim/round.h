@@ -7,6 +7,7 @@
 
 #include <mpi.h>
 
+#include "agent_order.h"
 #include "exchange.h"
 #include "fixed_sum.h"
 #include "metrics.h"
@@ -65,6 +66,8 @@ typedef struct {
     int *fb_owner;                 /* owner of each staged feedback record */
     unsigned char *fb_staged, *fb_send, *fb_recv;
     size_t fb_count, fb_capacity, fb_recv_capacity;
+    agent_ref *fb_order; /* the round's records by learner, and its scratch (learn) */
+    size_t fb_order_capacity;
     /* This rank's own requests, answered without routing (set each round). */
     const uint32_t *local_index; /* their agents' local indices, in request order */
     double *local_bid;

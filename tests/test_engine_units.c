@@ -1,11 +1,12 @@
 /* Unit tests of the engine's pure helpers: block partitions, exact sums, derived
- * metrics, and the population's group boundaries. */
+ * metrics, the population's group boundaries, and work ordered by agent. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_order.h"
 #include "bids_wide.h"
 #include "fixed_sum.h"
 #include "metrics.h"
@@ -319,6 +320,41 @@ START_TEST(groups_follow_cumulative_shares)
 }
 END_TEST
 
+/* agent_order sorts by agent and keeps each agent's items in their order
+ * (learn relies on it: an agent's updates must stay in canonical order), for
+ * bounds needing no pass (one agent), one, two and three 11-bit passes. */
+START_TEST(agent_order_is_a_stable_sort)
+{
+    enum { N = 20000 };
+    static agent_ref ref[N], tmp[N];
+    static const uint32_t bounds[] = {1, 7, 2048, 2049, 1000000, 5000000};
+    pcg32 g = rng_stream(3, 14, 0, 0);
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+        uint32_t agents = bounds[b];
+        /* Few distinct agents, so most have several items. */
+        uint32_t distinct = agents < 500 ? agents : 500;
+        uint32_t pick[500];
+        for (uint32_t d = 0; d < distinct; d++)
+            pick[d] = agents < 500 ? d : rng_below(&g, agents);
+        pick[0] = agents - 1; /* the largest index sorts too */
+        for (uint32_t j = 0; j < N; j++)
+            ref[j] = (agent_ref){pick[rng_below(&g, distinct)], j};
+        agent_ref *out = agent_order(ref, tmp, N, agents);
+        ck_assert(out == ref || out == tmp);
+        uint64_t items = 0;
+        for (uint32_t j = 0; j < N; j++) {
+            items += out[j].item;
+            if (j > 0) {
+                ck_assert_uint_le(out[j - 1].agent, out[j].agent);
+                if (out[j - 1].agent == out[j].agent)
+                    ck_assert_uint_lt(out[j - 1].item, out[j].item);
+            }
+        }
+        ck_assert_uint_eq(items, (uint64_t)N * (N - 1) / 2); /* each item once */
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine units");
@@ -335,6 +371,7 @@ int main(void)
     tcase_add_test(tc, wide_bid_rule_matches_one_by_one);
     tcase_add_test(tc, mean_cpc_is_revenue_over_clicks);
     tcase_add_test(tc, groups_follow_cumulative_shares);
+    tcase_add_test(tc, agent_order_is_a_stable_sort);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
