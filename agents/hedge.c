@@ -4,17 +4,13 @@
  * mechanism's own pricing), and plays level k with probability proportional to
  * exp(eta * cum_k / (value * ctr_0)).
  *
- * State (2 levels + 2 doubles), in this order:
- *   total, w[k]  the sampling weights and their sum (agents/hedge_weights.c,
- *             issue 11): a bid reads these alone, so it needs no exponential,
- *             and they come first so that it reads the block's first lines;
+ * State (L + 1 doubles), in this order:
+ *   cum[k]    the counterfactual utility of level k summed over the auctions
+ *             taken part in, in value units; a bid reads these and works out
+ *             the weights (agents/hedge_draw.c), so they come first;
  *   realised  the utility the agent's actual bids would have earned by the
  *             same rule: max_k cum_k - realised is the regret against the best
- *             fixed grid bid in hindsight, kept without any history;
- *   cum[k]    the counterfactual utility of level k summed over the auctions
- *             taken part in, in value units.
- * The weights are state, not a cache: they are carried forward by products,
- * so they travel in checkpoints and digests like cum. */
+ *             fixed grid bid in hindsight, kept without any history. */
 #include "grid_learner.h"
 
 #define MAX_LEVELS 256
@@ -35,24 +31,19 @@ void behaviour_hedge_resolve(behaviour_params *p, const market_info *m)
 
 uint32_t behaviour_hedge_state_size(const behaviour_params *p)
 {
-    return 2u * (uint32_t)p->levels + 2u;
+    return (uint32_t)p->levels + 1u;
 }
 
 /* Where the parts of the state block start; see the header comment. */
-#define TOTAL(L) 0u
-#define WEIGHTS(L) 1u
-#define REALISED(L) ((L) + 1u)
-#define CUM(L) ((L) + 2u)
+#define CUM(L) 0u
+#define REALISED(L) (L)
 
 void behaviour_hedge_init(const behaviour_params *p, double value, double *state)
 {
     (void)value;
     uint32_t L = (uint32_t)p->levels;
-    state[TOTAL(L)] = (double)L;
-    for (uint32_t k = 0; k < L; k++) {
-        state[WEIGHTS(L) + k] = 1.0; /* exp(eta * 0): every level alike */
+    for (uint32_t k = 0; k < L; k++)
         state[CUM(L) + k] = 0.0;
-    }
     state[REALISED(L)] = 0.0;
 }
 
@@ -66,9 +57,9 @@ static double effective_eta(const behaviour_params *p, double value)
 double behaviour_hedge_bid(const behaviour_params *p, double value, const double *state, double u)
 {
     uint32_t L = (uint32_t)p->levels, k;
-    const double *w = state + WEIGHTS(L);
-    if (!hedge_choose_wide(w, L, state[TOTAL(L)], u, &k))
-        k = hedge_weights_choose(w, L, state[TOTAL(L)], u);
+    double eta = effective_eta(p, value);
+    if (!hedge_draw_wide(state + CUM(L), L, eta, u, &k))
+        k = hedge_draw(state + CUM(L), L, eta, u);
     return grid_bid(p, value, k);
 }
 
@@ -80,14 +71,10 @@ void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, do
     double others[GRID_OTHERS_MAX];
     uint32_t n = grid_others(v, m, others);
     cf_rule rule = grid_rule(m);
-    double eta = effective_eta(p, value), total;
-    if (hedge_update_wide(rule, m->auction, others, n, value, p->grid, L, eta,
-                          state + CUM(L), state + WEIGHTS(L), &total)) {
-        state[TOTAL(L)] = total;
-    } else {
+    if (!hedge_update_wide(rule, m->auction, others, n, value, p->grid, L, state + CUM(L))) {
         double utility[MAX_LEVELS];
         cf_grid_utilities(rule, m->auction, others, n, value, p->low, p->high, L, utility);
-        state[TOTAL(L)] = hedge_weights_update(state + CUM(L), state + WEIGHTS(L), L, eta, utility);
+        hedge_update(state + CUM(L), L, utility);
     }
     state[REALISED(L)] += cf_utility(rule, m->auction, others, n, value, v->bid);
 }
@@ -96,20 +83,16 @@ void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, do
 double behaviour_hedge_multiplier(const behaviour_params *p, double value, const double *state)
 {
     uint32_t L = (uint32_t)p->levels;
-    (void)value;
-    const double *w = state + WEIGHTS(L);
-    double mean = 0.0;
+    double w[MAX_LEVELS], total, mean = 0.0, eta = effective_eta(p, value);
+    if (!hedge_weights_wide(state + CUM(L), L, eta, w, &total))
+        total = hedge_weights(state + CUM(L), L, eta, w);
     for (uint32_t k = 0; k < L; k++)
-        mean += w[k] * grid_multiplier(p->low, p->high, L, k);
-    return mean / state[TOTAL(L)];
+        mean += w[k] * p->grid[k];
+    return mean / total;
 }
 
 double behaviour_hedge_regret(const behaviour_params *p, const double *state)
 {
     uint32_t L = (uint32_t)p->levels;
-    const double *cum = state + CUM(L);
-    double best = cum[0];
-    for (uint32_t k = 1; k < L; k++)
-        best = cum[k] > best ? cum[k] : best;
-    return best - state[REALISED(L)];
+    return learning_max(state + CUM(L), L) - state[REALISED(L)];
 }

@@ -1,21 +1,19 @@
 /* Hedge's update from one auction, and its draw, eight grid levels at a time
- * (issue 11).
- * The scalar path (cf_grid_utilities, then hedge_weights_update) walks the
- * levels one by one with a branch per level, per slot and per run of equal
- * utilities: most of an update's ~300 ns. Under GSP and VCG a level's utility
- * is its slot's, so here:
+ * (issue 11), with the scalar paths' bits.
+ *
+ * Update. The scalar path (cf_grid_utilities, then hedge_update) walks the
+ * levels one by one with a branch per level and per slot. Under GSP and VCG
+ * a level's utility is its slot's, so here:
  *   1. the utility of every slot is priced once (cf_slot_utilities, scalar,
  *      the same expressions);
  *   2. a level's slot is the number of eligible others at or above its bid:
  *      one compare per other for eight levels;
- *   3. a level's factor exp(eta * (u - best)) is its slot's, one exponential
- *      per slot that some level lands in (the scalar path takes one per run
- *      of equal utilities: the same arguments, so the same values);
- *   4. the weights' total is summed in hedge_weights_total's order: eight
- *      levels a register, a scan within it (session 14: the sum in level
- *      order was a chain of L dependent additions, a quarter of an update).
- * Every step is exact or the scalar path's own operation, so the state after
- * an update has the same bits. */
+ *   3. cum[k] += its slot's utility, the same addition.
+ *
+ * Draw. hedge_draw's weights hedge_exp(eta * (cum[k] - max cum)), each
+ * operation of hedge_exp.h done on eight lanes, their running sums by a scan
+ * within the register (hedge_draw.c's scan8 order) and the first level whose
+ * running sum exceeds u * total. */
 #include "learning.h"
 
 #include <math.h>
@@ -23,14 +21,14 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include "hedge_exp.h"
 #include "simd_wide.h"
 
 #define TARGET __attribute__((target("avx512f,avx512dq")))
-#define VECTORS (CF_GRID_MAX / 8)
 
 /* The running sums of eight weights, lane j ending with w[0] + ... + w[j]
- * in the order of hedge_weights.c's scan8: add the lanes shifted up by 1,
- * 2 and 4, zeros shifted in. */
+ * in the order of hedge_draw.c's scan8: add the lanes shifted up by 1, 2
+ * and 4, zeros shifted in. */
 TARGET static inline __m512d scan8_wide(__m512d x)
 {
     const __m512i zero = _mm512_setzero_si512();
@@ -45,6 +43,98 @@ TARGET static inline __m512d scan8_wide(__m512d x)
 TARGET static inline double lane7(__m512d x)
 {
     return _mm512_cvtsd_f64(_mm512_permutexvar_pd(_mm512_set1_epi64(7), x));
+}
+
+/* hedge_exp on eight lanes: the same operations in the same order. */
+TARGET static inline __m512d exp8(__m512d x)
+{
+    const __m512d shifter = _mm512_set1_pd(HEDGE_EXP_SHIFTER);
+    __mmask8 live = _mm512_cmp_pd_mask(x, _mm512_set1_pd(HEDGE_EXP_MIN), _CMP_GE_OQ);
+    __m512d kd = _mm512_sub_pd(
+        _mm512_add_pd(_mm512_mul_pd(x, _mm512_set1_pd(HEDGE_EXP_LOG2E)), shifter), shifter);
+    /* fma(-kd, c, x) is -(kd * c) + x rounded once: vfnmadd. */
+    __m512d r = _mm512_fnmadd_pd(kd, _mm512_set1_pd(HEDGE_EXP_LN2_HI), x);
+    r = _mm512_fnmadd_pd(kd, _mm512_set1_pd(HEDGE_EXP_LN2_LO), r);
+    const double *c = hedge_exp_taylor;
+    __m512d r2 = _mm512_mul_pd(r, r), r4 = _mm512_mul_pd(r2, r2), r8 = _mm512_mul_pd(r4, r4);
+    __m512d pair[7];
+    for (int j = 0; j < 7; j++)
+        pair[j] = _mm512_fmadd_pd(_mm512_set1_pd(c[2 * j + 1]), r, _mm512_set1_pd(c[2 * j]));
+    __m512d q0 = _mm512_fmadd_pd(pair[1], r2, pair[0]), q1 = _mm512_fmadd_pd(pair[3], r2, pair[2]);
+    __m512d q2 = _mm512_fmadd_pd(pair[5], r2, pair[4]);
+    __m512d p = _mm512_fmadd_pd(_mm512_fmadd_pd(pair[6], r4, q2), r8, _mm512_fmadd_pd(q1, r4, q0));
+    __m512i k = _mm512_cvtpd_epi64(_mm512_maskz_mov_pd(live, kd)); /* exact: an integer */
+    __m512i bits = _mm512_slli_epi64(_mm512_add_epi64(k, _mm512_set1_epi64(1023)), 52);
+    return _mm512_maskz_mul_pd(live, p, _mm512_castsi512_pd(bits));
+}
+
+/* hedge_weights on eight lanes: w[v] holds levels 8v .. 8v + 7 (0 past L);
+ * 0 where a cum is not a number (learning_max would then pick another top). */
+TARGET static int weights8(const double *cum, uint32_t L, double eta, __m512d *w, double *sum)
+{
+    uint32_t vectors = (L + 7u) / 8u;
+    __m512d c[CF_GRID_MAX / 8];
+    __m512d top = _mm512_set1_pd(-INFINITY);
+    __mmask8 nan = 0;
+    for (uint32_t v = 0; v < vectors; v++) {
+        __mmask8 lanes = (__mmask8)(L - v * 8u >= 8u ? 0xff : (1u << (L - v * 8u)) - 1u);
+        c[v] = _mm512_mask_loadu_pd(_mm512_set1_pd(-INFINITY), lanes, cum + v * 8u);
+        nan |= _mm512_cmp_pd_mask(c[v], c[v], _CMP_UNORD_Q);
+        top = _mm512_max_pd(top, c[v]);
+    }
+    if (nan)
+        return 0;
+    /* learning_max's value, but for the sign of a zero top: x - (+0) and
+     * x - (-0) differ only in the sign of a zero, whose weight is 1 alike. */
+    const __m512d best = _mm512_set1_pd(_mm512_reduce_max_pd(top)), rate = _mm512_set1_pd(eta);
+    double total = 0.0;
+    for (uint32_t v = 0; v < vectors; v++) {
+        /* Lanes past L hold -inf: -inf - best is -inf, or NaN if eta is
+         * 0, and exp8 gives 0 for both, as scan8 counts them. */
+        w[v] = exp8(_mm512_mul_pd(rate, _mm512_sub_pd(c[v], best)));
+        total += lane7(scan8_wide(w[v]));
+    }
+    *sum = total;
+    return 1;
+}
+
+TARGET static int weights8_out(const double *cum, uint32_t L, double eta, double *w,
+                              double *total)
+{
+    __m512d x[CF_GRID_MAX / 8];
+    if (!weights8(cum, L, eta, x, total))
+        return 0;
+    for (uint32_t v = 0; v * 8u < L; v++) {
+        __mmask8 lanes = (__mmask8)(L - v * 8u >= 8u ? 0xff : (1u << (L - v * 8u)) - 1u);
+        _mm512_mask_storeu_pd(w + v * 8u, lanes, x[v]);
+    }
+    return 1;
+}
+
+TARGET static int draw8(const double *cum, uint32_t L, double eta, double u, uint32_t *out)
+{
+    __m512d w[CF_GRID_MAX / 8];
+    double total;
+    if (!weights8(cum, L, eta, w, &total))
+        return 0;
+    uint32_t vectors = (L + 7u) / 8u;
+    double target = u * total, carry = 0.0;
+    uint32_t last = 0;
+    for (uint32_t v = 0; v < vectors; v++) {
+        __m512d s = scan8_wide(w[v]);
+        __m512d cdf = _mm512_add_pd(_mm512_set1_pd(carry), s);
+        __mmask8 live = _mm512_cmp_pd_mask(w[v], _mm512_setzero_pd(), _CMP_GT_OQ);
+        __mmask8 hit = live & _mm512_cmp_pd_mask(_mm512_set1_pd(target), cdf, _CMP_LT_OQ);
+        if (hit) {
+            *out = v * 8u + (uint32_t)__builtin_ctz(hit);
+            return 1;
+        }
+        if (live)
+            last = v * 8u + 31u - (uint32_t)__builtin_clz(live);
+        carry += lane7(s);
+    }
+    *out = last;
+    return 1;
 }
 
 /* Each level's entry in the slot table: its slot when its bid is eligible,
@@ -64,113 +154,70 @@ TARGET static inline __m512i level_entries(__m512d bid, const position_params *p
 
 TARGET static int update8(cf_rule rule, const position_params *p, const double *others,
                           uint32_t n_others, double value, const double *grid, uint32_t L,
-                          double eta, double *cum, double *w, double *total)
+                          double *cum)
 {
     double table[CF_SLOT_TABLE];
     uint32_t n_elig = cf_slot_utilities(rule, p, others, n_others, value, table);
     if (n_elig == UINT32_MAX)
         return 0;
+    const __m512d util_lo = _mm512_loadu_pd(table), util_hi = _mm512_loadu_pd(table + 8);
     uint32_t vectors = (L + 7u) / 8u;
-    __m512i entry[VECTORS];
-    uint32_t used = 0; /* the table entries some level takes */
+    __m512i entry[CF_GRID_MAX / 8];
+    __mmask8 nan = 0;
     for (uint32_t v = 0; v < vectors; v++) {
         __mmask8 lanes = (__mmask8)(L - v * 8u >= 8u ? 0xff : (1u << (L - v * 8u)) - 1u);
         __m512d m = _mm512_maskz_loadu_pd(lanes, grid + v * 8u);
-        __m512d bid = _mm512_mul_pd(m, _mm512_set1_pd(value));
-        entry[v] = level_entries(bid, p, others, n_elig);
-        __m512i bit = _mm512_sllv_epi64(_mm512_set1_epi64(1), entry[v]);
-        used |= (uint32_t)_mm512_mask_reduce_or_epi64(lanes, bit);
+        entry[v] = level_entries(_mm512_mul_pd(m, _mm512_set1_pd(value)), p, others, n_elig);
+        __m512d u = _mm512_permutex2var_pd(util_lo, entry[v], util_hi);
+        nan |= _mm512_mask_cmp_pd_mask(lanes, u, u, _CMP_UNORD_Q);
     }
-    /* The best utility: learning_max picks the first of equal maxima, which
-     * can differ from another only in the sign of a zero, and a zero's sign
-     * changes neither u - best's exponential nor u != best. A NaN would. */
-    const __m512d util_lo = _mm512_loadu_pd(table), util_hi = _mm512_loadu_pd(table + 8);
-    const __mmask8 used_lo = (__mmask8)used, used_hi = (__mmask8)(used >> 8);
-    if (_mm512_mask_cmp_pd_mask(used_lo, util_lo, util_lo, _CMP_UNORD_Q) |
-        _mm512_mask_cmp_pd_mask(used_hi, util_hi, util_hi, _CMP_UNORD_Q))
+    if (nan) /* left to the scalar path */
         return 0;
-    const __m512d none = _mm512_set1_pd(-INFINITY);
-    double best = _mm512_reduce_max_pd(_mm512_max_pd(_mm512_mask_blend_pd(used_lo, none, util_lo),
-                                                     _mm512_mask_blend_pd(used_hi, none, util_hi)));
-    const __m512d top = _mm512_set1_pd(best);
-    uint32_t below = used & ((uint32_t)_mm512_cmp_pd_mask(util_lo, top, _CMP_NEQ_UQ) |
-                             (uint32_t)_mm512_cmp_pd_mask(util_hi, top, _CMP_NEQ_UQ) << 8);
-    double factor[CF_SLOT_TABLE];
-    _mm512_storeu_pd(factor, _mm512_set1_pd(1.0));
-    _mm512_storeu_pd(factor + 8, _mm512_set1_pd(1.0));
-    for (; below; below &= below - 1u) {
-        uint32_t e = (uint32_t)__builtin_ctz(below);
-        factor[e] = exp(eta * (table[e] - best));
-    }
-    const __m512d factor_lo = _mm512_loadu_pd(factor), factor_hi = _mm512_loadu_pd(factor + 8);
-    int zeros = 0;
-    double group_sum[VECTORS];
     for (uint32_t v = 0; v < vectors; v++) {
         __mmask8 lanes = (__mmask8)(L - v * 8u >= 8u ? 0xff : (1u << (L - v * 8u)) - 1u);
         __m512d u = _mm512_permutex2var_pd(util_lo, entry[v], util_hi);
-        __m512d c = _mm512_maskz_loadu_pd(lanes, cum + v * 8u);
-        _mm512_mask_storeu_pd(cum + v * 8u, lanes, _mm512_add_pd(c, u));
-        __m512d f = _mm512_permutex2var_pd(factor_lo, entry[v], factor_hi);
-        __mmask8 scaled = lanes & _mm512_cmp_pd_mask(u, _mm512_set1_pd(best), _CMP_NEQ_UQ);
-        __m512d x = _mm512_maskz_loadu_pd(lanes, w + v * 8u);
-        x = _mm512_mask_mul_pd(x, scaled, x, f);
-        _mm512_mask_storeu_pd(w + v * 8u, lanes, x);
-        zeros += __builtin_popcount(lanes & _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_EQ_OQ));
-        group_sum[v] = lane7(scan8_wide(_mm512_maskz_mov_pd(lanes, x)));
+        __m512d x = _mm512_maskz_loadu_pd(lanes, cum + v * 8u);
+        _mm512_mask_storeu_pd(cum + v * 8u, lanes, _mm512_add_pd(x, u));
     }
-    double sum = 0.0; /* hedge_weights_total's order */
-    for (uint32_t v = 0; v < vectors; v++)
-        sum += group_sum[v];
-    *total = hedge_weights_settle(cum, w, L, eta, sum, zeros);
     return 1;
-}
-/* hedge_weights_choose, a group of eight levels a step: the same running
- * sums (scan8_wide plus the groups before), compares and fallback. */
-TARGET static uint32_t choose8(const double *w, uint32_t L, double total, double u)
-{
-    double target = u * total, carry = 0.0;
-    uint32_t last = 0;
-    for (uint32_t g = 0; g < L; g += 8u) {
-        __mmask8 lanes = (__mmask8)(L - g >= 8u ? 0xff : (1u << (L - g)) - 1u);
-        __m512d x = _mm512_maskz_loadu_pd(lanes, w + g);
-        __m512d s = scan8_wide(x);
-        __m512d cdf = _mm512_add_pd(_mm512_set1_pd(carry), s);
-        __mmask8 live = _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_GT_OQ);
-        __mmask8 hit = live & _mm512_cmp_pd_mask(_mm512_set1_pd(target), cdf, _CMP_LT_OQ);
-        if (hit)
-            return g + (uint32_t)__builtin_ctz(hit);
-        if (live)
-            last = g + 31u - (uint32_t)__builtin_clz(live);
-        carry += lane7(s);
-    }
-    return last;
 }
 #endif
 
-int hedge_choose_wide(const double *w, uint32_t L, double total, double u, uint32_t *k)
+int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, double *total)
 {
 #if defined(__x86_64__)
-    if (L == 0 || !simd_wide_allowed())
+    if (L == 0 || L > CF_GRID_MAX || !simd_wide_allowed())
         return 0;
-    *k = choose8(w, L, total, u);
-    return 1;
+    return weights8_out(cum, L, eta, w, total);
 #else
-    (void)w, (void)L, (void)total, (void)u, (void)k;
+    (void)cum, (void)L, (void)eta, (void)w, (void)total;
+    return 0;
+#endif
+}
+
+int hedge_draw_wide(const double *cum, uint32_t L, double eta, double u, uint32_t *k)
+{
+#if defined(__x86_64__)
+    if (L == 0 || L > CF_GRID_MAX || !simd_wide_allowed())
+        return 0;
+    return draw8(cum, L, eta, u, k);
+#else
+    (void)cum, (void)L, (void)eta, (void)u, (void)k;
     return 0;
 #endif
 }
 
 int hedge_update_wide(cf_rule rule, const position_params *p, const double *others,
                       uint32_t n_others, double value, const double *grid, uint32_t L,
-                      double eta, double *cum, double *w, double *total)
+                      double *cum)
 {
 #if defined(__x86_64__)
     if (L == 0 || L > CF_GRID_MAX || !simd_wide_allowed())
         return 0;
-    return update8(rule, p, others, n_others, value, grid, L, eta, cum, w, total);
+    return update8(rule, p, others, n_others, value, grid, L, cum);
 #else
-    (void)rule, (void)p, (void)others, (void)n_others, (void)value, (void)grid;
-    (void)L, (void)eta, (void)cum, (void)w, (void)total;
+    (void)rule, (void)p, (void)others, (void)n_others, (void)value, (void)grid, (void)L;
+    (void)cum;
     return 0;
 #endif
 }

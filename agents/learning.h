@@ -107,22 +107,20 @@ uint32_t hedge_choose(const double *cum, uint32_t L, double eta, double u);
 /* cum[k] += utility[k]: the round's (scaled) counterfactual utilities. */
 void hedge_update(double *cum, uint32_t L, const double *utility);
 
-/* ---- Hedge with kept weights (hedge_weights.c) ---------------------------- */
-/* The engine's Hedge keeps w[k] proportional to exp(eta * cum[k]) and their
- * total between rounds, carried forward by products (issue 11): the functions
- * above recompute every exponential at each call. */
-
-/* Every sum of the weights below is taken in one order, the one an
- * eight-lane register computes fast (issue 11, session 14): levels in groups
- * of eight, within a group a scan by doubling distances (lane j adds lane
- * j - 1, then j - 2, then j - 4), and the groups' sums added in level order.
- * The scalar and vector paths follow it to the bit. */
+/* ---- Hedge's draw (hedge_draw.c) ------------------------------------------ */
+/* The engine's Hedge keeps only cum and works out its weights at each draw
+ * with hedge_exp (hedge_exp.h), whose bits are the same on every path; the
+ * functions above use libm's exp and serve as the reference. Every sum of
+ * the weights is taken in one order, the one an eight-lane register computes
+ * fast (session 14): levels in groups of eight, within a group a scan by
+ * doubling distances (lane j adds lane j - 1, then j - 2, then j - 4), and
+ * the groups' sums added in level order. */
 
 /* The weights' total, summed in that order. */
 double hedge_weights_total(const double *w, uint32_t L);
 
-/* w[k] = exp(eta * (cum[k] - max_j cum[j])); returns their total. */
-double hedge_weights_reset(const double *cum, uint32_t L, double eta, double *w);
+/* w[k] = hedge_exp(eta * (cum[k] - max_j cum[j])); returns their total. */
+double hedge_weights(const double *cum, uint32_t L, double eta, double *w);
 
 /* Inverse CDF over the weights: the smallest k of positive weight whose
  * running sum w[0] + ... + w[k] (in the order above) exceeds u * total (u on
@@ -131,25 +129,19 @@ double hedge_weights_reset(const double *cum, uint32_t L, double eta, double *w)
  * running sum at or below u * total. */
 uint32_t hedge_weights_choose(const double *w, uint32_t L, double total, double u);
 
-/* hedge_weights_choose's answer in *k, eight levels at a time with AVX-512;
- * 0 (and nothing done) where that path does not run (hedge_wide.c). */
-int hedge_choose_wide(const double *w, uint32_t L, double total, double u, uint32_t *k);
+/* Hedge's level for the uniform draw u: hedge_weights_choose over
+ * hedge_weights(cum, L, eta), L <= CF_GRID_MAX. */
+uint32_t hedge_draw(const double *cum, uint32_t L, double eta, double u);
 
-/* One auction: cum[k] += utility[k], and w[k] *= exp(eta * (utility[k] -
- * max_j utility[j])), one exponential per run of equal utilities (the best
- * run's factor is 1 and costs nothing). Returns the new total of w, after
- * rescaling every weight by a power of two once the total is below 2^-64, or
- * after recomputing the weights from cum (hedge_weights_reset) when some
- * weight has underflowed to 0 while its exact value exp(eta * (cum[k] -
- * max cum)) is above e^-600, or when the total is not a positive number. */
-double hedge_weights_update(double *cum, double *w, uint32_t L, double eta,
-                            const double *utility);
+/* hedge_weights eight levels at a time with AVX-512, the total in *total;
+ * 0 (and nothing done) where hedge_draw_wide does not run. */
+int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, double *total);
 
-/* hedge_weights_update's last step, for callers that did the products
- * themselves: the weights' new total (hedge_weights_total) and how many are 0
- * in, the total after any rescaling or recomputation out. */
-double hedge_weights_settle(double *cum, double *w, uint32_t L, double eta, double total,
-                            int zeros);
+/* hedge_draw's answer in *k, eight levels at a time with AVX-512; 0 (and
+ * nothing done) where that path does not run: no AVX-512 (or AGORA_SIMD
+ * names a narrower path), L > CF_GRID_MAX, or a cum that is not a number
+ * (hedge_wide.c). */
+int hedge_draw_wide(const double *cum, uint32_t L, double eta, double u, uint32_t *k);
 
 /* ---- EXP3: bandit feedback (learning.c) --------------------------------- */
 
@@ -242,15 +234,15 @@ void cf_utilities(cf_rule rule, const position_params *p, const double *others,
 uint32_t cf_slot_utilities(cf_rule rule, const position_params *p, const double *others,
                            uint32_t n_others, double value, double *table);
 
-/* hedge_weights_update(cum, w, L, eta, cf_grid_utilities(...)) on eight levels
- * at a time (AVX-512, hedge_wide.c), the same bits, with the grid given by
- * its multipliers, grid[k] = grid_multiplier(lo, hi, L, k); *total receives the
- * result. Returns 0, changing nothing, where it does not apply: no AVX-512 (or
- * AGORA_SIMD names a narrower path), GFP, more than CF_SLOT_TABLE - 1 slots,
- * others out of order, L > CF_GRID_MAX, or a utility that is not a number. */
+/* hedge_update(cum, L, cf_grid_utilities(...)) eight levels at a time
+ * (AVX-512, hedge_wide.c), the same bits, with the grid given by its
+ * multipliers, grid[k] = grid_multiplier(lo, hi, L, k). Returns 0, changing
+ * nothing, where it does not apply: no AVX-512 (or AGORA_SIMD names a
+ * narrower path), GFP, more than CF_SLOT_TABLE - 1 slots, others out of
+ * order, L > CF_GRID_MAX, or a utility that is not a number. */
 int hedge_update_wide(cf_rule rule, const position_params *p, const double *others,
                       uint32_t n_others, double value, const double *grid, uint32_t L,
-                      double eta, double *cum, double *w, double *total);
+                      double *cum);
 
 /* The `levels` key's bound: cf_grid_add's scratch. */
 #define CF_GRID_MAX 256

@@ -19,8 +19,9 @@
 #include "status.h"
 
 /* 2: Hedge keeps its sampling weights; learner state is hashed per agent (issue 11).
- * 3: spend and clicks are one block, "spend_clicks", two doubles per agent. */
-#define CHECKPOINT_LAYOUT_VERSION 3
+ * 3: spend and clicks are one block, "spend_clicks", two doubles per agent.
+ * 4: Hedge keeps cum and realised only, its weights worked out at each draw. */
+#define CHECKPOINT_LAYOUT_VERSION 4
 
 /* Collective. `digest` is the population digest over all ranks. */
 agora_status checkpoint_write(const char *path, const scenario *s, const char *scenario_text,
