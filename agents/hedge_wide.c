@@ -68,9 +68,12 @@ TARGET static inline __m512d exp8(__m512d x)
     return _mm512_maskz_mul_pd(live, p, _mm512_castsi512_pd(bits));
 }
 
-/* hedge_weights on eight lanes: w[v] holds levels 8v .. 8v + 7 (0 past L);
- * 0 where a cum is not a number (learning_max would then pick another top). */
-TARGET static int weights8(const double *cum, uint32_t L, double eta, __m512d *w, double *sum)
+/* hedge_weights on eight lanes: w[v] holds levels 8v .. 8v + 7 (0 past L),
+ * scan[v] their running sums within the group and before[v] the total of
+ * the groups before it (hedge_weights_total's partial sums); 0 where a cum
+ * is not a number (learning_max would then pick another top). */
+TARGET static int weights8(const double *cum, uint32_t L, double eta, __m512d *w, __m512d *scan,
+                           double *before, double *sum)
 {
     uint32_t vectors = (L + 7u) / 8u;
     __m512d c[CF_GRID_MAX / 8];
@@ -92,7 +95,9 @@ TARGET static int weights8(const double *cum, uint32_t L, double eta, __m512d *w
         /* Lanes past L hold -inf: -inf - best is -inf, or NaN if eta is
          * 0, and exp8 gives 0 for both, as scan8 counts them. */
         w[v] = exp8(_mm512_mul_pd(rate, _mm512_sub_pd(c[v], best)));
-        total += lane7(scan8_wide(w[v]));
+        scan[v] = scan8_wide(w[v]);
+        before[v] = total;
+        total += lane7(scan[v]);
     }
     *sum = total;
     return 1;
@@ -101,8 +106,9 @@ TARGET static int weights8(const double *cum, uint32_t L, double eta, __m512d *w
 TARGET static int weights8_out(const double *cum, uint32_t L, double eta, double *w,
                               double *total)
 {
-    __m512d x[CF_GRID_MAX / 8];
-    if (!weights8(cum, L, eta, x, total))
+    __m512d x[CF_GRID_MAX / 8], scan[CF_GRID_MAX / 8];
+    double before[CF_GRID_MAX / 8];
+    if (!weights8(cum, L, eta, x, scan, before, total))
         return 0;
     for (uint32_t v = 0; v * 8u < L; v++) {
         __mmask8 lanes = (__mmask8)(L - v * 8u >= 8u ? 0xff : (1u << (L - v * 8u)) - 1u);
@@ -113,16 +119,15 @@ TARGET static int weights8_out(const double *cum, uint32_t L, double eta, double
 
 TARGET static int draw8(const double *cum, uint32_t L, double eta, double u, uint32_t *out)
 {
-    __m512d w[CF_GRID_MAX / 8];
-    double total;
-    if (!weights8(cum, L, eta, w, &total))
+    __m512d w[CF_GRID_MAX / 8], scan[CF_GRID_MAX / 8];
+    double before[CF_GRID_MAX / 8], total;
+    if (!weights8(cum, L, eta, w, scan, before, &total))
         return 0;
     uint32_t vectors = (L + 7u) / 8u;
-    double target = u * total, carry = 0.0;
+    double target = u * total;
     uint32_t last = 0;
     for (uint32_t v = 0; v < vectors; v++) {
-        __m512d s = scan8_wide(w[v]);
-        __m512d cdf = _mm512_add_pd(_mm512_set1_pd(carry), s);
+        __m512d cdf = _mm512_add_pd(_mm512_set1_pd(before[v]), scan[v]);
         __mmask8 live = _mm512_cmp_pd_mask(w[v], _mm512_setzero_pd(), _CMP_GT_OQ);
         __mmask8 hit = live & _mm512_cmp_pd_mask(_mm512_set1_pd(target), cdf, _CMP_LT_OQ);
         if (hit) {
@@ -131,7 +136,6 @@ TARGET static int draw8(const double *cum, uint32_t L, double eta, double u, uin
         }
         if (live)
             last = v * 8u + 31u - (uint32_t)__builtin_clz(live);
-        carry += lane7(s);
     }
     *out = last;
     return 1;
