@@ -125,7 +125,10 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
          * agents: 56 MB); a 2 MiB page is one fault. */
         m->fb_staged = big_alloc(requests, m->feedback_size, 0);
         m->fb_send = big_alloc(requests, m->feedback_size, 0);
-        if (!m->fb_owner || !m->fb_staged || !m->fb_send)
+        /* One rank: stage_feedback notes each record's learner (learn). */
+        if (m->all_local && (m->fb_order = alloc_array(2 * requests, sizeof *m->fb_order)))
+            m->fb_order_capacity = 2 * requests;
+        if (!m->fb_owner || !m->fb_staged || !m->fb_send || (m->all_local && !m->fb_order))
             return agora_fail(err, AGORA_EINTERNAL, "out of memory for learners' feedback");
     }
     for (int r = 0; r <= m->ranks; r++)
@@ -415,6 +418,8 @@ static void stage_feedback(market *m, size_t base, uint32_t ranked)
                 h.position = (int32_t)q;
         }
         memcpy(rec, &h, sizeof h);
+        if (m->all_local) /* learn's order entry now, not by reading the record back */
+            m->fb_order[m->fb_count] = (agent_ref){m->participant[r], (uint32_t)m->fb_count};
         m->fb_owner[m->fb_count++] = owner;
     }
 }
@@ -667,18 +672,20 @@ static const unsigned char *record_at(const market *m, uint32_t item, size_t own
 static agora_status learners_in_order(market *m, agent_ref **order, size_t *n, size_t *own,
                                       const unsigned char **own_records, agora_error *err)
 {
-    size_t total = 0;
-    for (int src = 0; src < m->ranks; src++)
-        total += block_from(m, src).records;
-    agora_status st = grow((void **)&m->fb_order, &m->fb_order_capacity, 2 * total,
-                           sizeof(agent_ref), err);
-    if (st != AGORA_OK)
-        return st;
     source_block mine = block_from(m, m->rank);
     *own = mine.records;
     *own_records = mine.feedback;
+    size_t total = 0;
+    for (int src = 0; src < m->ranks; src++)
+        total += block_from(m, src).records;
+    /* One rank: staging noted them, and the buffer holds twice the requests. */
+    agora_status st = m->all_local ? AGORA_OK
+                                   : grow((void **)&m->fb_order, &m->fb_order_capacity,
+                                          2 * total, sizeof(agent_ref), err);
+    if (st != AGORA_OK)
+        return st;
     size_t k = 0;
-    for (int src = 0; src < m->ranks; src++) {
+    for (int src = 0; !m->all_local && src < m->ranks; src++) {
         source_block b = block_from(m, src);
         if (!b.records)
             continue;
