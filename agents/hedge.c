@@ -13,8 +13,6 @@
  *             fixed grid bid in hindsight, kept without any history. */
 #include "grid_learner.h"
 
-#define MAX_LEVELS 256
-
 const behaviour_param behaviour_hedge_params[] = {
     GRID_PARAMS,
     /* NAN: sqrt(8 ln L / T) / max(1, high), the rate tuned for the horizon. */
@@ -72,7 +70,7 @@ void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, do
     uint32_t n = grid_others(v, m, others);
     cf_rule rule = grid_rule(m);
     if (!hedge_update_wide(rule, m->auction, others, n, value, p->grid, L, state + CUM(L))) {
-        double utility[MAX_LEVELS];
+        double utility[BEHAVIOUR_GRID_MAX];
         cf_grid_utilities(rule, m->auction, others, n, value, p->low, p->high, L, utility);
         hedge_update(state + CUM(L), L, utility);
     }
@@ -83,7 +81,7 @@ void behaviour_hedge_observe(const behaviour_params *p, const market_info *m, do
 double behaviour_hedge_multiplier(const behaviour_params *p, double value, const double *state)
 {
     uint32_t L = (uint32_t)p->levels;
-    double w[MAX_LEVELS], total, mean = 0.0, eta = effective_eta(p, value);
+    double w[BEHAVIOUR_GRID_MAX], total, mean = 0.0, eta = effective_eta(p, value);
     if (!hedge_weights_wide(state + CUM(L), L, eta, w, &total))
         total = hedge_weights(state + CUM(L), L, eta, w);
     for (uint32_t k = 0; k < L; k++)

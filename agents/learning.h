@@ -45,8 +45,7 @@
  * ---- Per-agent state (L = 32) ------------------------------------------------
  *   Hedge            double cum[L]                         256 bytes
  *                    (+ 8 for the realised utility the caller keeps for regret;
- *                    the engine's Hedge also keeps double w[L] and their total,
- *                    + 264 bytes, so that a draw needs no exponential)
+ *                    a draw works out the weights, hedge_draw.c)
  *   EXP3             double est[L]                         256 bytes
  *   UCB1             uint32_t counts[L] + double means[L]  384 bytes
  *   epsilon-greedy   same as UCB1                          384 bytes

@@ -290,8 +290,8 @@ double population_bid(const population *p, size_t i, uint64_t round)
     return bid;
 }
 
-/* Cache lines of a learner's state block a bid reads, at most: Hedge's weights
- * and their total lead its block (264 bytes at 32 levels). */
+/* Cache lines of a learner's state block a bid reads, at most: Hedge's
+ * cumulative utilities lead its block (256 bytes at 32 levels). */
 #define BID_STATE_LINES 5
 #define BIDS_BLOCK 16 /* requests */
 

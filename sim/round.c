@@ -667,8 +667,8 @@ static const unsigned char *record_at(const market *m, uint32_t item, size_t own
  * the digest and the sums add), and each agent's records keep the canonical
  * order (source rank, then auction order), so the state after learning is
  * the same as in canonical order. In that order the learners' state blocks
- * (528 bytes for Hedge at 32 levels) stream through memory instead of each
- * being a random miss. */
+ * (264 bytes for Hedge at 32 levels) are met in address order instead of
+ * each being a random miss. */
 static agora_status learners_in_order(market *m, agent_ref **order, size_t *n, size_t *own,
                                       const unsigned char **own_records, agora_error *err)
 {
