@@ -849,12 +849,12 @@ START_TEST(test_hedge_weights_order_golden)
     double x[3], total = hedge_weights(cum, 3, 0.5, x);
     ck_assert(x[2] == 1.0);
     ck_assert_near(total, 1.9744101009, 1e-9);
-    ck_assert_uint_eq(draw_both(cum, 3, 0.5, 0.0), 0);
-    ck_assert_uint_eq(draw_both(cum, 3, 0.5, 0.18), 0);
-    ck_assert_uint_eq(draw_both(cum, 3, 0.5, 0.19), 1);
-    ck_assert_uint_eq(draw_both(cum, 3, 0.5, 0.49), 1);
-    ck_assert_uint_eq(draw_both(cum, 3, 0.5, 0.5), 2);
-    ck_assert_uint_eq(draw_both(cum, 3, 0.5, 0.9999999), 2);
+    static const struct {
+        double u;
+        uint32_t level;
+    } draws[] = {{0.0, 0}, {0.18, 0}, {0.19, 1}, {0.49, 1}, {0.5, 2}, {0.9999999, 2}};
+    for (size_t d = 0; d < sizeof draws / sizeof draws[0]; d++)
+        ck_assert_uint_eq(draw_both(cum, 3, 0.5, draws[d].u), draws[d].level);
 }
 END_TEST
 
