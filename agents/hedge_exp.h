@@ -49,7 +49,8 @@ static const double hedge_exp_taylor[14] = {
     1.6059043836821613e-10,
 };
 
-static inline double hedge_exp(double x)
+/* Always inlined: hedge_draw.c compiles it once more for CPUs with FMA. */
+static inline __attribute__((always_inline)) double hedge_exp(double x)
 {
     if (!(x >= HEDGE_EXP_MIN))
         return 0.0;

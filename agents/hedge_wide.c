@@ -17,6 +17,8 @@
 #include "learning.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -187,6 +189,42 @@ TARGET static int update8(cf_rule rule, const position_params *p, const double *
 }
 #endif
 
+/* hedge_exp on four lanes with AVX2 and FMA, for CPUs without AVX-512: the
+ * same operations; k is read from the rounded sum's low bits (x * 32 / ln 2
+ * + 1.5 * 2^52 holds k there exactly), as AVX2 cannot convert to int64. */
+#define TARGET2 __attribute__((target("avx2,fma")))
+
+TARGET2 static inline __m256d exp4(__m256d x)
+{
+    const __m256d shifter = _mm256_set1_pd(HEDGE_EXP_SHIFTER);
+    const double *c = hedge_exp_taylor;
+    __m256d live = _mm256_cmp_pd(x, _mm256_set1_pd(HEDGE_EXP_MIN), _CMP_GE_OQ);
+    __m256d t = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(HEDGE_EXP_LOG2E)), shifter);
+    __m256d kd = _mm256_sub_pd(t, shifter);
+    __m256d r = _mm256_fnmadd_pd(kd, _mm256_set1_pd(HEDGE_EXP_LN2_HI), x);
+    r = _mm256_fnmadd_pd(kd, _mm256_set1_pd(HEDGE_EXP_LN2_LO), r);
+    __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+    __m256d pair[7];
+    for (int j = 0; j < 7; j++)
+        pair[j] = _mm256_fmadd_pd(_mm256_set1_pd(c[2 * j + 1]), r, _mm256_set1_pd(c[2 * j]));
+    __m256d q0 = _mm256_fmadd_pd(pair[1], r2, pair[0]), q1 = _mm256_fmadd_pd(pair[3], r2, pair[2]);
+    __m256d q2 = _mm256_fmadd_pd(pair[5], r2, pair[4]);
+    __m256d p = _mm256_fmadd_pd(_mm256_fmadd_pd(pair[6], r4, q2), r8, _mm256_fmadd_pd(q1, r4, q0));
+    __m256i k = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(shifter));
+    __m256i bits = _mm256_slli_epi64(_mm256_add_epi64(k, _mm256_set1_epi64x(1023)), 52);
+    return _mm256_and_pd(live, _mm256_mul_pd(p, _mm256_castsi256_pd(bits)));
+}
+
+TARGET2 static void weights4(const double *cum, uint32_t L, double eta, double top, double *w)
+{
+    const __m256d rate = _mm256_set1_pd(eta), best = _mm256_set1_pd(top);
+    uint32_t k = 0;
+    for (; k + 4u <= L; k += 4u)
+        _mm256_storeu_pd(w + k, exp4(_mm256_mul_pd(rate, _mm256_sub_pd(_mm256_loadu_pd(cum + k), best))));
+    for (; k < L; k++)
+        w[k] = hedge_exp(eta * (cum[k] - top));
+}
+
 int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, double *total)
 {
 #if defined(__x86_64__)
@@ -195,6 +233,26 @@ int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, dou
     return weights8_out(cum, L, eta, w, total);
 #else
     (void)cum, (void)L, (void)eta, (void)w, (void)total;
+    return 0;
+#endif
+}
+
+int hedge_exp_avx2(const double *cum, uint32_t L, double eta, double top, double *w)
+{
+#if defined(__x86_64__)
+    static int known, runs;
+    if (!known) {
+        const char *forced = getenv("AGORA_SIMD");
+        runs = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+               (!forced || strcmp(forced, "avx2") == 0 || strcmp(forced, "avx512") == 0);
+        known = 1;
+    }
+    if (!runs)
+        return 0;
+    weights4(cum, L, eta, top, w);
+    return 1;
+#else
+    (void)cum, (void)L, (void)eta, (void)top, (void)w;
     return 0;
 #endif
 }

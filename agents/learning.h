@@ -132,6 +132,11 @@ uint32_t hedge_weights_choose(const double *w, uint32_t L, double total, double 
  * hedge_weights(cum, L, eta), L <= CF_GRID_MAX. */
 uint32_t hedge_draw(const double *cum, uint32_t L, double eta, double u);
 
+/* w[k] = hedge_exp(eta * (cum[k] - top)) for k < L, four levels at a time
+ * with AVX2 and FMA (CPUs without AVX-512; AGORA_SIMD unset, avx2 or
+ * avx512); 0 (and nothing done) where that path does not run. */
+int hedge_exp_avx2(const double *cum, uint32_t L, double eta, double top, double *w);
+
 /* hedge_weights eight levels at a time with AVX-512, the total in *total;
  * 0 (and nothing done) where hedge_draw_wide does not run. */
 int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, double *total);

@@ -935,6 +935,13 @@ START_TEST(test_hedge_wide_matches_scalar)
                 continue;
             double total[2];
             total[0] = hedge_weights(cum[0], L, eta, w[0]);
+            /* Whichever path hedge_weights took (AVX2, FMA or plain), its
+             * weights are hedge_exp's, here with libm's fma. */
+            double top = learning_max(cum[0], L);
+            for (uint32_t k = 0; k < L; k++) {
+                double want = hedge_exp(eta * (cum[0][k] - top));
+                EXPECT(memcmp(&w[0][k], &want, sizeof want) == 0);
+            }
             if (!hedge_weights_wide(cum[0], L, eta, w[1], &total[1]))
                 continue;
             drawn++;
