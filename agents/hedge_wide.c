@@ -187,7 +187,6 @@ TARGET static int update8(cf_rule rule, const position_params *p, const double *
     }
     return 1;
 }
-#endif
 
 /* hedge_exp on four lanes with AVX2 and FMA, for CPUs without AVX-512: the
  * same operations; k is read from the rounded sum's low bits (x * 32 / ln 2
@@ -225,6 +224,76 @@ TARGET2 static void weights4(const double *cum, uint32_t L, double eta, double t
         w[k] = hedge_exp(eta * (cum[k] - top));
 }
 
+/* scan8 on a group held in two halves, lanes 0-3 and 4-7: lane j adds lane
+ * j - 1, then j - 2, then j - 4, zeros shifted in, as hedge_draw.c's scan8.
+ * (A lane adding nothing keeps its value: weights are never -0.) */
+TARGET2 static inline void scan8_avx2(__m256d *lo, __m256d *hi)
+{
+    const __m256d zero = _mm256_setzero_pd();
+    __m256d up_lo = _mm256_blend_pd(_mm256_permute4x64_pd(*lo, _MM_SHUFFLE(2, 1, 0, 0)), zero, 1);
+    __m256d up_hi = _mm256_blend_pd(_mm256_permute4x64_pd(*hi, _MM_SHUFFLE(2, 1, 0, 0)),
+                                    _mm256_permute4x64_pd(*lo, _MM_SHUFFLE(3, 3, 3, 3)), 1);
+    *lo = _mm256_add_pd(*lo, up_lo);
+    *hi = _mm256_add_pd(*hi, up_hi);
+    up_lo = _mm256_permute2f128_pd(*lo, *lo, 0x08); /* 0, 0, lo0, lo1 */
+    up_hi = _mm256_permute2f128_pd(*lo, *hi, 0x21); /* lo2, lo3, hi0, hi1 */
+    *lo = _mm256_add_pd(*lo, up_lo);
+    *hi = _mm256_add_pd(*hi, up_hi);
+    *hi = _mm256_add_pd(*hi, *lo);
+}
+
+/* hedge_draw with AVX2 and FMA: weights4, then each group's running sums by
+ * scan8_avx2 and the first level whose running sum exceeds u * total. */
+TARGET2 static uint32_t draw4(const double *cum, uint32_t L, double eta, double u)
+{
+    double w[CF_GRID_MAX + 8];
+    uint32_t groups = (L + 7u) / 8u;
+    weights4(cum, L, eta, learning_max(cum, L), w);
+    for (uint32_t k = L; k < groups * 8u; k++)
+        w[k] = 0.0;
+    __m256d scan[CF_GRID_MAX / 4];
+    double before[CF_GRID_MAX / 8], total = 0.0;
+    for (uint32_t g = 0; g < groups; g++) {
+        __m256d lo = _mm256_loadu_pd(w + 8u * g), hi = _mm256_loadu_pd(w + 8u * g + 4u);
+        scan8_avx2(&lo, &hi);
+        scan[2u * g] = lo, scan[2u * g + 1u] = hi;
+        before[g] = total;
+        total += _mm256_cvtsd_f64(_mm256_permute4x64_pd(hi, _MM_SHUFFLE(3, 3, 3, 3)));
+    }
+    const __m256d target = _mm256_set1_pd(u * total), zero = _mm256_setzero_pd();
+    uint32_t last = 0;
+    for (uint32_t g = 0; g < groups; g++) {
+        const __m256d carry = _mm256_set1_pd(before[g]);
+        for (uint32_t h = 0; h < 2u; h++) {
+            __m256d x = _mm256_loadu_pd(w + 8u * g + 4u * h);
+            __m256d cdf = _mm256_add_pd(carry, scan[2u * g + h]);
+            int live = _mm256_movemask_pd(_mm256_cmp_pd(x, zero, _CMP_GT_OQ));
+            int hit = live & _mm256_movemask_pd(_mm256_cmp_pd(target, cdf, _CMP_LT_OQ));
+            if (hit)
+                return 8u * g + 4u * h + (uint32_t)__builtin_ctz((unsigned)hit);
+            if (live)
+                last = 8u * g + 4u * h + 31u - (uint32_t)__builtin_clz((unsigned)live);
+        }
+    }
+    return last;
+}
+
+/* Whether the AVX2 paths run: the CPU has AVX2 and FMA, and AGORA_SIMD is
+ * unset or names avx2 or avx512 (asked once). */
+static int avx2_runs(void)
+{
+    static int known, runs;
+    if (!known) {
+        const char *forced = getenv("AGORA_SIMD");
+        runs = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+               (!forced || strcmp(forced, "avx2") == 0 || strcmp(forced, "avx512") == 0);
+        known = 1;
+    }
+    return runs;
+}
+
+#endif
+
 int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, double *total)
 {
 #if defined(__x86_64__)
@@ -240,14 +309,7 @@ int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, dou
 int hedge_exp_avx2(const double *cum, uint32_t L, double eta, double top, double *w)
 {
 #if defined(__x86_64__)
-    static int known, runs;
-    if (!known) {
-        const char *forced = getenv("AGORA_SIMD");
-        runs = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-               (!forced || strcmp(forced, "avx2") == 0 || strcmp(forced, "avx512") == 0);
-        known = 1;
-    }
-    if (!runs)
+    if (!avx2_runs())
         return 0;
     weights4(cum, L, eta, top, w);
     return 1;
@@ -260,9 +322,14 @@ int hedge_exp_avx2(const double *cum, uint32_t L, double eta, double top, double
 int hedge_draw_wide(const double *cum, uint32_t L, double eta, double u, uint32_t *k)
 {
 #if defined(__x86_64__)
-    if (L == 0 || L > CF_GRID_MAX || !simd_wide_allowed())
+    if (L == 0 || L > CF_GRID_MAX)
         return 0;
-    return draw8(cum, L, eta, u, k);
+    if (simd_wide_allowed())
+        return draw8(cum, L, eta, u, k);
+    if (!avx2_runs())
+        return 0;
+    *k = draw4(cum, L, eta, u);
+    return 1;
 #else
     (void)cum, (void)L, (void)eta, (void)u, (void)k;
     return 0;

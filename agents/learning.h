@@ -141,10 +141,10 @@ int hedge_exp_avx2(const double *cum, uint32_t L, double eta, double top, double
  * 0 (and nothing done) where hedge_draw_wide does not run. */
 int hedge_weights_wide(const double *cum, uint32_t L, double eta, double *w, double *total);
 
-/* hedge_draw's answer in *k, eight levels at a time with AVX-512; 0 (and
- * nothing done) where that path does not run: no AVX-512 (or AGORA_SIMD
- * names a narrower path), L > CF_GRID_MAX, or a cum that is not a number
- * (hedge_wide.c). */
+/* hedge_draw's answer in *k, eight levels at a time with AVX-512 or four
+ * with AVX2 and FMA; 0 (and nothing done) where neither runs (AGORA_SIMD
+ * scalar or sse2, or the CPU lacks them), L > CF_GRID_MAX, or, with AVX-512,
+ * a cum that is not a number (hedge_wide.c). */
 int hedge_draw_wide(const double *cum, uint32_t L, double eta, double u, uint32_t *k);
 
 /* ---- EXP3: bandit feedback (learning.c) --------------------------------- */

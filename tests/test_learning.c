@@ -942,18 +942,20 @@ START_TEST(test_hedge_wide_matches_scalar)
                 double want = hedge_exp(eta * (cum[0][k] - top));
                 EXPECT(memcmp(&w[0][k], &want, sizeof want) == 0);
             }
-            if (!hedge_weights_wide(cum[0], L, eta, w[1], &total[1]))
-                continue;
-            drawn++;
-            EXPECT(memcmp(&total[0], &total[1], sizeof total[0]) == 0);
-            EXPECT(memcmp(w[0], w[1], L * sizeof w[0][0]) == 0);
+            if (hedge_weights_wide(cum[0], L, eta, w[1], &total[1])) {
+                EXPECT(memcmp(&total[0], &total[1], sizeof total[0]) == 0);
+                EXPECT(memcmp(w[0], w[1], L * sizeof w[0][0]) == 0);
+            }
             double run = 0.0;
             for (uint32_t k = rng_below(&g, 8); k < L; k += 1u + rng_below(&g, 2u * L / 3u + 1u)) {
                 run += w[0][k];
                 double x[2] = {rng_uniform01(&g), run / total[0]};
                 for (int d = 0; d < 2; d++) {
                     uint32_t one = hedge_draw(cum[0], L, eta, x[d]), two = L;
-                    EXPECT(hedge_draw_wide(cum[0], L, eta, x[d], &two) && one == two);
+                    if (hedge_draw_wide(cum[0], L, eta, x[d], &two)) { /* AVX-512 or AVX2 */
+                        drawn++;
+                        EXPECT(one == two);
+                    }
                     EXPECT(one < L && w[0][one] > 0.0);
                 }
             }
@@ -964,8 +966,10 @@ START_TEST(test_hedge_wide_matches_scalar)
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
         !getenv("AGORA_SIMD")) {
         ck_assert_int_gt(wide, 40000); /* GSP and VCG: two thirds of 90000 updates */
-        ck_assert_int_eq(drawn, 18000);
     }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        (!getenv("AGORA_SIMD") || strcmp(getenv("AGORA_SIMD"), "avx2") == 0))
+        ck_assert_int_gt(drawn, 18000); /* at least two draws an update checked */
 #endif
     (void)wide, (void)drawn;
 }
