@@ -6,9 +6,10 @@
  *
  * (Sessions 7-13 kept the weights themselves in the state, multiplied by a
  * factor per update, so that a draw needed no exponential: twice the state,
- * and rescaling and reviving weights that drifted or underflowed. With eight
- * exponentials a vector instruction sequence, computing them is cheaper than
- * moving the extra 256 bytes an agent through memory.) */
+ * and rescaling and reviving weights that drifted or underflowed. Working
+ * them out at each draw, eight or four lanes at a time, made the standard
+ * Hedge run faster than moving the extra 256 bytes an agent through memory
+ * did; BENCHMARKS.md, session 14.) */
 #include "learning.h"
 
 #include <string.h>
@@ -87,13 +88,15 @@ double hedge_weights(const double *cum, uint32_t L, double eta, double *w)
         return 0.0;
     double top = learning_max(cum, L);
 #if defined(__x86_64__)
-    if (hedge_exp_avx2(cum, L, eta, top, w))
-        ;
-    else if (__builtin_cpu_supports("fma"))
-        weights_fma(cum, L, eta, top, w);
-    else
+    if (!hedge_exp_avx2(cum, L, eta, top, w)) {
+        if (__builtin_cpu_supports("fma"))
+            weights_fma(cum, L, eta, top, w);
+        else
+            weights_plain(cum, L, eta, top, w);
+    }
+#else
+    weights_plain(cum, L, eta, top, w);
 #endif
-        weights_plain(cum, L, eta, top, w);
     return hedge_weights_total(w, L);
 }
 

@@ -1,5 +1,6 @@
 /* Hedge's update from one auction, and its draw, eight grid levels at a time
- * (issue 11), with the scalar paths' bits.
+ * with AVX-512 (the draw also four at a time with AVX2 and FMA), with the
+ * scalar paths' bits (issue 11).
  *
  * Update. The scalar path (cf_grid_utilities, then hedge_update) walks the
  * levels one by one with a branch per level and per slot. Under GSP and VCG
@@ -11,9 +12,9 @@
  *   3. cum[k] += its slot's utility, the same addition.
  *
  * Draw. hedge_draw's weights hedge_exp(eta * (cum[k] - max cum)), each
- * operation of hedge_exp.h done on eight lanes, their running sums by a scan
- * within the register (hedge_draw.c's scan8 order) and the first level whose
- * running sum exceeds u * total. */
+ * operation of hedge_exp.h done on eight (four) lanes, their running sums by
+ * a scan within the group (hedge_draw.c's scan8 order) and the first level
+ * whose running sum exceeds u * total. */
 #include "learning.h"
 
 #include <math.h>
@@ -189,8 +190,8 @@ TARGET static int update8(cf_rule rule, const position_params *p, const double *
 }
 
 /* hedge_exp on four lanes with AVX2 and FMA, for CPUs without AVX-512: the
- * same operations; k is read from the rounded sum's low bits (x * 32 / ln 2
- * + 1.5 * 2^52 holds k there exactly), as AVX2 cannot convert to int64. */
+ * same operations; k is read from the rounded sum's low bits (x / ln 2 +
+ * 1.5 * 2^52 holds k there exactly), as AVX2 cannot convert to int64. */
 #define TARGET2 __attribute__((target("avx2,fma")))
 
 TARGET2 static inline __m256d exp4(__m256d x)
