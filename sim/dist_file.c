@@ -20,9 +20,10 @@ static agora_status open_failed(const scenario_dist *d, const char *where, const
                       where, key, d->path);
 }
 
-/* The count of numbers the dataset's shape holds as a row, or 0 when it is not
- * [n] or [1, n]. */
-static uint64_t row_length(hid_t space, char *shape, size_t size)
+/* The count of agents the dataset's shape holds: n for [n] or [1, n] when each
+ * agent has one number (width 1), n for [n, width] when it has a row; 0 for
+ * any other shape. */
+static uint64_t agents_held(hid_t space, uint64_t width, char *shape, size_t size)
 {
     hsize_t dims[H5S_MAX_RANK];
     int rank = H5Sget_simple_extent_dims(space, dims, NULL);
@@ -32,32 +33,50 @@ static uint64_t row_length(hid_t space, char *shape, size_t size)
                          (unsigned long long)dims[i]);
     if (used > 0 && (size_t)used < size)
         snprintf(shape + used, size - (size_t)used, "]");
+    if (width > 1)
+        return rank == 2 && dims[1] == width ? dims[0] : 0;
     if (rank == 1)
         return dims[0];
     return rank == 2 && dims[0] == 1 ? dims[1] : 0;
 }
 
+/* What the shape should have been, e.g. "[1000] or [1, 1000]". */
+static void shape_wanted(uint64_t agents, uint64_t width, char *out, size_t size)
+{
+    unsigned long long a = agents, w = width;
+    if (width > 1)
+        snprintf(out, size, "[%llu, %llu]", a, w);
+    else
+        snprintf(out, size, "[%llu] or [1, %llu]", a, a);
+}
+
 static agora_status read_slice(hid_t ds, const scenario_dist *d, const char *where,
-                               const char *key, uint64_t agents, uint64_t first, uint64_t n,
-                               double *out, agora_error *err)
+                               const char *key, uint64_t agents, uint64_t width, uint64_t first,
+                               uint64_t n, double *out, agora_error *err)
 {
     hid_t type = H5Dget_type(ds), space = H5Dget_space(ds);
     H5T_class_t cls = type < 0 ? H5T_NO_CLASS : H5Tget_class(type);
-    char shape[128] = "[]";
-    uint64_t length = space < 0 ? 0 : row_length(space, shape, sizeof shape);
+    char shape[128] = "[]", wanted[96];
+    uint64_t held = space < 0 ? 0 : agents_held(space, width, shape, sizeof shape);
     agora_status st = AGORA_OK;
+    shape_wanted(agents, width, wanted, sizeof wanted);
     if (cls != H5T_FLOAT && cls != H5T_INTEGER)
         st = agora_fail(err, AGORA_EINPUT, "%s: %s.dataset: '%s' in %s holds no numbers", where,
                         key, d->dataset, d->path);
-    else if (length != agents)
+    else if (held != agents)
         st = agora_fail(err, AGORA_EINPUT,
                         "%s: %s.dataset: '%s' in %s has shape %s but there are %llu agents "
-                        "(give [%llu] or [1, %llu])",
+                        "(give %s)",
                         where, key, d->dataset, d->path, shape, (unsigned long long)agents,
-                        (unsigned long long)agents, (unsigned long long)agents);
+                        wanted);
     if (st == AGORA_OK && n > 0) {
         int rank = H5Sget_simple_extent_ndims(space);
-        hsize_t start[2] = {0, first}, count[2] = {1, n}, mcount = n;
+        /* One number each: the slice runs along the last axis; a row each: the first. */
+        hsize_t start[2] = {0, first}, count[2] = {1, n}, mcount = n * width;
+        if (width > 1) {
+            start[0] = first, start[1] = 0;
+            count[0] = n, count[1] = width;
+        }
         hid_t mem = H5Screate_simple(1, &mcount, NULL);
         herr_t rc = H5Sselect_hyperslab(space, H5S_SELECT_SET, start + (2 - rank), NULL,
                                         count + (2 - rank), NULL);
@@ -85,6 +104,13 @@ static const char *where_of(const scenario *s, const char *key, const char *sub,
 agora_status dist_file_read(const scenario *s, const char *key, const scenario_dist *d,
                             uint64_t first, uint64_t n, double *out, agora_error *err)
 {
+    return dist_file_read_rows(s, key, d, 1, first, n, out, err);
+}
+
+agora_status dist_file_read_rows(const scenario *s, const char *key, const scenario_dist *d,
+                                 uint64_t width, uint64_t first, uint64_t n, double *out,
+                                 agora_error *err)
+{
     char buf[96];
     uint64_t agents = s->population.agents;
     hid_t f = H5Fopen(d->path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -99,7 +125,7 @@ agora_status dist_file_read(const scenario *s, const char *key, const scenario_d
         st = agora_fail(err, AGORA_EINPUT, "%s: %s.dataset: %s has no dataset '%s'", where, key,
                         d->path, d->dataset);
     } else {
-        st = read_slice(ds, d, where, key, agents, first, n, out, err);
+        st = read_slice(ds, d, where, key, agents, width, first, n, out, err);
         H5Dclose(ds);
     }
     H5Fclose(f);

@@ -18,4 +18,10 @@
 agora_status dist_file_read(const scenario *s, const char *key, const scenario_dist *d,
                             uint64_t first, uint64_t n, double *out, agora_error *err);
 
+/* The same for a row of `width` numbers per agent (shape [agents, width]):
+ * rows [first, first + n) into out, row after row. width 1 is dist_file_read. */
+agora_status dist_file_read_rows(const scenario *s, const char *key, const scenario_dist *d,
+                                 uint64_t width, uint64_t first, uint64_t n, double *out,
+                                 agora_error *err);
+
 #endif

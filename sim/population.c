@@ -150,6 +150,33 @@ static agora_status init_group(population *p, const scenario *s, size_t k, agora
     return AGORA_OK;
 }
 
+/* The owner's rows of an AIGC pair-CTR matrix from a file: each entry a CTR
+ * (finite, not negative) and, for the cascade models, a probability. */
+static agora_status read_pair_ctr(population *p, const scenario *s, uint64_t first_id,
+                                  uint64_t n, agora_error *err)
+{
+    const scenario_dist *d = &s->mechanism.pair_ctr_file;
+    uint64_t slots = s->mechanism.slots;
+    if (!(p->pair_ctr = malloc((n ? n : 1) * slots * sizeof *p->pair_ctr)))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for pair CTRs");
+    agora_status st = dist_file_read_rows(s, "mechanism.pair_ctr", d, slots, first_id, n,
+                                          p->pair_ctr, err);
+    int cascade = strncmp(s->mechanism.user_model, "cascade", 7) == 0;
+    for (uint64_t k = 0; st == AGORA_OK && k < n * slots; k++) {
+        double c = p->pair_ctr[k];
+        if (c >= 0.0 && isfinite(c) && !(cascade && c > 1.0))
+            continue;
+        st = agora_fail(err, AGORA_EINPUT,
+                        "%s: mechanism.pair_ctr: agent %llu, position %llu has %g in %s: %s",
+                        scenario_where(s, "mechanism.pair_ctr"),
+                        (unsigned long long)(first_id + k / slots), (unsigned long long)(k % slots),
+                        c, d->path,
+                        cascade && c > 1.0 ? "a cascade click probability must be <= 1"
+                                           : "CTRs must be finite and not negative");
+    }
+    return st;
+}
+
 agora_status population_init(population *p, const scenario *s, uint64_t first_id, uint64_t n,
                              agora_error *err)
 {
@@ -185,6 +212,9 @@ agora_status population_init(population *p, const scenario *s, uint64_t first_id
         for (uint64_t i = 0; qd->kind != DIST_FILE && i < n; i++)
             p->quality[i] = population_quality_of(s, first_id + i);
     }
+    if (s->mechanism.pair_ctr_file.kind == DIST_FILE &&
+        (st = read_pair_ctr(p, s, first_id, n, err)) != AGORA_OK)
+        return st;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id = first_id + i;
         if (vd->kind != DIST_FILE)
@@ -244,6 +274,7 @@ void population_free(population *p)
     free(a->group);
     free(p->spend_prev);
     free(p->quality);
+    free(p->pair_ctr);
     free(p->state_hash);
     for (size_t k = 0; p->groups && k < p->n_groups; k++) {
         free(p->groups[k].state);

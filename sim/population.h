@@ -38,6 +38,10 @@ typedef struct {
      * (sim/round.c), so no rank holds more than its own agents' numbers and
      * no draw is repeated. */
     double *quality;
+    /* AIGC pair CTRs from a file (mechanism.pair_ctr: {dist: file}): each local
+     * agent's row of `slots` numbers, answered beside each bid like quality;
+     * else NULL. */
+    double *pair_ctr;
     agent_group *groups;
     size_t n_groups;
     int budgeted, learners, wants_feedback;

@@ -67,6 +67,9 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     if (m->pop->quality &&
         !(m->send_quality = alloc_array(requests, sizeof *m->send_quality)))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for quality scores");
+    if (m->pop->pair_ctr &&
+        !(m->send_pair = alloc_array(requests, slots * sizeof *m->send_pair)))
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for pair CTRs");
     if (m->s->probes.auctions && !(m->probe_bids = alloc_array(m->bidders, sizeof(double))))
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for probes");
     if (!m->agent_lo || !m->tally || !m->participant || !m->owner || !m->send_index ||
@@ -117,6 +120,10 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     m->feedback_size = sizeof(feedback_header) + (m->params.slots + 1) * sizeof(double);
     MPI_Type_contiguous((int)m->feedback_size, MPI_BYTE, &m->feedback_type);
     MPI_Type_commit(&m->feedback_type);
+    if (m->send_pair) {
+        MPI_Type_contiguous((int)m->params.slots, MPI_DOUBLE, &m->pair_type);
+        MPI_Type_commit(&m->pair_type);
+    }
     if (pop->wants_feedback) {
         size_t requests = (size_t)(m->auction_hi - m->auction_lo) * m->bidders;
         m->fb_owner = alloc_array(requests, sizeof *m->fb_owner);
@@ -149,6 +156,8 @@ void market_free(market *m)
         MPI_Type_free(&m->outcome_type);
     if (m->feedback_type)
         MPI_Type_free(&m->feedback_type);
+    if (m->pair_type)
+        MPI_Type_free(&m->pair_type);
     exchange_free(&m->plan);
     exchange_free(&m->winners);
     exchange_free(&m->feedback);
@@ -158,7 +167,8 @@ void market_free(market *m)
                      m->lane_order, m->winner,      m->price,    m->send_wants,
                      m->recv_wants, m->fb_owner,    m->fb_staged, m->fb_send,
                      m->fb_recv,    m->lane_quality, m->lane_scratch, m->probe_bids,
-                     m->send_quality, m->recv_quality, m->fb_order};
+                     m->send_quality, m->recv_quality, m->fb_order, m->send_pair,
+                     m->recv_pair};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(owned[i]);
     market_aigc_free(m);
@@ -190,6 +200,9 @@ static agora_status reserve_recv(market *m, size_t n, agora_error *err)
     cap = m->recv_capacity;
     if (st == AGORA_OK && m->send_quality)
         st = grow((void **)&m->recv_quality, &cap, n, sizeof *m->recv_quality, err);
+    cap = m->recv_capacity;
+    if (st == AGORA_OK && m->send_pair)
+        st = grow((void **)&m->recv_pair, &cap, n, m->params.slots * sizeof *m->recv_pair, err);
     if (st == AGORA_OK)
         m->recv_capacity = n > m->recv_capacity ? n : m->recv_capacity;
     return st;
@@ -309,16 +322,19 @@ static void draw_participants(market *m, uint64_t t, uint64_t lo, uint64_t hi)
 }
 
 /* Where a set of requests' answers go: bids, whether the participant wants
- * feedback, and its quality (NULL unless owners hold qualities). */
+ * feedback, its quality and its row of pair CTRs (each NULL unless owners
+ * hold them). */
 typedef struct {
     double *bid;
     uint8_t *wants;
     double *quality;
+    double *pair; /* `slots` numbers per request */
 } answers;
 
-static answers answers_at(answers a, size_t offset)
+static answers answers_at(const market *m, answers a, size_t offset)
 {
-    return (answers){a.bid + offset, a.wants + offset, a.quality ? a.quality + offset : NULL};
+    return (answers){a.bid + offset, a.wants + offset, a.quality ? a.quality + offset : NULL,
+                     a.pair ? a.pair + offset * m->params.slots : NULL};
 }
 
 /* Step 4 for one set of requests (routed from other ranks, or this rank's own):
@@ -334,6 +350,12 @@ static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requ
     if (out.quality)
         for (size_t j = 0; j < requests; j++)
             out.quality[j] = pop->quality[index[j]];
+    if (out.pair) {
+        size_t row = m->params.slots * sizeof *out.pair;
+        for (size_t j = 0; j < requests; j++)
+            memcpy(out.pair + j * m->params.slots, pop->pair_ctr + (size_t)index[j] * m->params.slots,
+                   row);
+    }
     fixed_add(&sums[METRIC_BID_REQUESTS], (double)requests);
     if (pop->all_truthful) {
         /* Every placed bid is its value: each multiplier is exactly 1. */
@@ -367,7 +389,7 @@ static void answer_routed(market *m, uint64_t t, const uint32_t *index, size_t r
         size_t n = requests - lo < CHUNK ? requests - lo : CHUNK;
         size_t next = requests - lo - n < CHUNK ? requests - lo - n : CHUNK;
         population_prefetch_bids(m->pop, index + lo + n, next);
-        answer_set(m, t, index + lo, n, answers_at(out, lo), sums);
+        answer_set(m, t, index + lo, n, answers_at(m, out, lo), sums);
     }
 }
 
@@ -375,9 +397,9 @@ static void answer_bids(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED])
 {
     if (!m->all_local)
         answer_routed(m, t, m->recv_index, m->plan.recv_total,
-                      (answers){m->recv_bid, m->recv_wants, m->recv_quality}, sums);
+                      (answers){m->recv_bid, m->recv_wants, m->recv_quality, m->recv_pair}, sums);
     answer_routed(m, t, m->local_index, m->local_count,
-                  (answers){m->local_bid, m->local_wants, m->local_quality}, sums);
+                  (answers){m->local_bid, m->local_wants, m->local_quality, m->local_pair}, sums);
 }
 
 /* Clicks of the ad in slot `s` with quality q (separable clicks q * ctr_s, 1
@@ -857,6 +879,7 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
         m->local_bid = m->send_bid;
         m->local_wants = m->send_wants;
         m->local_quality = m->send_quality;
+        m->local_pair = m->send_pair;
         m->local_count = requests;
         return AGORA_OK;
     }
@@ -900,6 +923,7 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
     m->local_bid = m->send_bid + mine;
     m->local_wants = m->send_wants + mine;
     m->local_quality = m->send_quality ? m->send_quality + mine : NULL;
+    m->local_pair = m->send_pair ? m->send_pair + mine * m->params.slots : NULL;
     m->local_count = m->plan.local_count;
     return exchange_forward(&m->plan, m->send_index, m->recv_index, MPI_UINT32_T, err);
 }
@@ -929,7 +953,9 @@ static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED]
         population_prefetch_bids(m->pop, m->participant + base, count);
         phase_end(m->clock, PHASE_SAMPLE);
         answer_set(m, t, m->participant + base, count,
-                   answers_at((answers){m->send_bid, m->send_wants, m->send_quality}, base), sums);
+                   answers_at(m, (answers){m->send_bid, m->send_wants, m->send_quality, m->send_pair},
+                              base),
+                   sums);
         phase_end(m->clock, PHASE_BID);
         size_t first = m->staged;
         run_range(m, t, lo, hi, sums);
@@ -959,6 +985,8 @@ static agora_status play_range(market *m, uint64_t t, uint64_t lo, uint64_t hi,
         st = exchange_backward(&m->plan, m->recv_bid, m->send_bid, MPI_DOUBLE, err);
         if (st == AGORA_OK && m->send_quality)
             st = exchange_backward(&m->plan, m->recv_quality, m->send_quality, MPI_DOUBLE, err);
+        if (st == AGORA_OK && m->send_pair)
+            st = exchange_backward(&m->plan, m->recv_pair, m->send_pair, m->pair_type, err);
         if (st == AGORA_OK && m->pop->wants_feedback)
             st = exchange_backward(&m->plan, m->recv_wants, m->send_wants, MPI_UINT8_T, err);
     }

@@ -37,6 +37,7 @@ typedef struct {
     MPI_Datatype feedback_type;
     size_t feedback_size;  /* bytes of one feedback record */
     MPI_Datatype outcome_type;
+    MPI_Datatype pair_type; /* a row of pair CTRs: `slots` doubles (send_pair) */
     uint64_t *agent_lo;    /* [ranks + 1] first agent id of each rank */
     double owner_scale;    /* ranks / agents: estimates an id's owner without dividing */
     int *tally;            /* [4][ranks]: owners per quarter of the requests, then cursors */
@@ -54,12 +55,16 @@ typedef struct {
      * its bid when owners hold qualities (drawn or from a file,
      * population.h); NULL otherwise (a constant, or the whole list). */
     double *send_quality;
+    /* Per request: the participant's row of `slots` pair CTRs, answered by its
+     * owner when owners hold them (mechanism.pair_ctr from a file); else NULL. */
+    double *send_pair;
     int *win_owner;        /* [auctions * slots] owner of each winner, auction order */
     win_outcome *win_staged, *win_send;
     uint32_t *recv_index; /* requests this rank answers */
     double *recv_bid;
     uint8_t *recv_wants;
     double *recv_quality;
+    double *recv_pair;
     size_t recv_capacity;
     win_outcome *win_recv;
     size_t win_recv_capacity;
@@ -73,6 +78,7 @@ typedef struct {
     double *local_bid;
     uint8_t *local_wants;
     double *local_quality;
+    double *local_pair;
     size_t local_count;
     size_t staged; /* winners' outcomes staged this round */
     /* POSITION_LANES auctions ranked together (position_rank_lanes). */

@@ -4,7 +4,8 @@
  * pair; everything around it (participants, routing, budgets, settlement,
  * bandit learners) is the position market's.
  *
- * Pair CTRs: an explicit agents x positions matrix (mechanism.pair_ctr), or the
+ * Pair CTRs: an explicit agents x positions matrix (mechanism.pair_ctr; from a
+ * file, each row answered by its agent's owner beside the bid), or the
  * separable generator quality_i * ctr_j, times lognormal noise
  * exp(sigma Z - sigma^2 / 2) (mean 1) with Z drawn from the stream keyed by
  * (seed, RNG_PAIR_NOISE, global auction, round) in bidder-slot then position
@@ -68,9 +69,11 @@ static void pair_ctrs(market *m, uint64_t g, uint64_t t, size_t base)
         uint32_t id = m->participant[base + i];
         double q = m->quality ? m->quality[i] : 1.0;
         double *row = m->pair + (size_t)i * slots;
+        const double *given = m->send_pair ? m->send_pair + market_slot(m, base + i) * slots
+                              : s->mechanism.pair_ctr ? s->mechanism.pair_ctr + (size_t)id * slots
+                                                      : NULL;
         for (uint32_t j = 0; j < slots; j++) {
-            double c = s->mechanism.pair_ctr ? s->mechanism.pair_ctr[(size_t)id * slots + j]
-                                             : q * s->mechanism.ctr[j];
+            double c = given ? given[j] : q * s->mechanism.ctr[j];
             if (sigma > 0.0)
                 c *= exp(sigma * rng_normal(&rng) - 0.5 * sigma * sigma);
             row[j] = cascade && c > 1.0 ? 1.0 : c;

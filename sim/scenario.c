@@ -70,7 +70,7 @@ static agora_status read_dist_file(loader *L, const yt_node *map, const char *ke
     yt_child_path(sub, sizeof sub, key, "path");
     const yt_node *path = take_key(L, map, "path", sub, &st);
     if (st == AGORA_OK && !path)
-        return missing_key(L, map, sub, " (the HDF5 file holding one number per agent)");
+        return missing_key(L, map, sub, " (the HDF5 file holding the numbers per agent)");
     if (st == AGORA_OK)
         st = read_string(L, path, sub, d->path, sizeof d->path);
     if (st != AGORA_OK)
@@ -380,7 +380,8 @@ static agora_status read_pair_matrix(loader *L, const yt_node *n, int cascade)
     if (n->kind != YT_SEQ) {
         yt_describe(n, got, sizeof got);
         return fail_at(L, n, "mechanism.pair_ctr",
-                       "expected a list with one row of %llu numbers per agent, got %s",
+                       "expected a list with one row of %llu numbers per agent or {dist: file, "
+                       "path, dataset}, got %s",
                        (unsigned long long)slots, got);
     }
     if (n->n_items != agents)
@@ -416,6 +417,21 @@ static agora_status read_pair_matrix(loader *L, const yt_node *n, int cascade)
             return st;
     }
     return AGORA_OK;
+}
+
+/* mechanism.pair_ctr: {dist: file, path, dataset}, only the names here; the
+ * owners read and check their agents' rows when the population starts. */
+static agora_status read_pair_file(loader *L, const yt_node *n)
+{
+    scenario_dist *d = &L->s->mechanism.pair_ctr_file;
+    agora_status st = read_dist_map(L, n, "mechanism.pair_ctr", MIN_NONNEG, 1, d);
+    if (st == AGORA_OK && d->kind != DIST_FILE)
+        st = fail_at(L, yt_map_find(n, "dist")->value, "mechanism.pair_ctr.dist",
+                     "a matrix is a list of rows or {dist: file, path, dataset}, not a "
+                     "distribution");
+    if (st == AGORA_OK && !yt_map_find(n, "dataset"))
+        snprintf(d->dataset, sizeof d->dataset, "pair_ctr");
+    return st;
 }
 
 /* The aigc keys; refused, each by name, for the other mechanisms. */
@@ -493,6 +509,8 @@ static agora_status read_aigc(loader *L, const yt_node *m)
     if (v[2])
         return fail_at(L, v[3], "mechanism.pair_ctr",
                        "an explicit matrix has no noise: leave mechanism.pair_noise out");
+    if (v[3]->kind == YT_MAP)
+        return read_pair_file(L, v[3]);
     return read_pair_matrix(L, v[3], cascade);
 }
 

@@ -109,6 +109,10 @@ typedef struct {
         double pair_noise;                  /* sigma of the lognormal pair noise */
         double continuation;                /* cascade: read on after no click */
         double *pair_ctr; /* explicit agents x slots matrix, or NULL (owned) */
+        /* Or {dist: file, path, dataset} (kind DIST_FILE): an [agents, slots]
+         * dataset whose rows their agents' owners read and answer beside each
+         * bid; kind DIST_CONSTANT when not given. */
+        scenario_dist pair_ctr_file;
     } mechanism;
 
     /* Mechanism-property probes (sim/probe.h); auctions == 0: off. */

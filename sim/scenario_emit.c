@@ -188,7 +188,9 @@ static void put_mechanism(text_buf *t, const scenario *s)
         put_num(t, s->mechanism.continuation);
         put(t, "\n");
     }
-    if (s->mechanism.pair_ctr) {
+    if (s->mechanism.pair_ctr_file.kind == DIST_FILE) {
+        put_dist(t, "pair_ctr", &s->mechanism.pair_ctr_file);
+    } else if (s->mechanism.pair_ctr) {
         put(t, "  pair_ctr:\n");
         for (uint64_t i = 0; i < s->population.agents; i++) {
             put(t, "    - ");

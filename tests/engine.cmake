@@ -31,6 +31,12 @@ add_test(NAME value_file
           ${MPIEXEC_EXECUTABLE} ${AGORA_PYTHON})
 set_tests_properties(value_file PROPERTIES PROCESSORS 2)
 
+# AIGC pair CTRs read from an HDF5 file by each owner (tests/pair_ctr_file.sh).
+add_test(NAME pair_ctr_file
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/pair_ctr_file.sh $<TARGET_FILE:agora>
+          ${MPIEXEC_EXECUTABLE} ${AGORA_PYTHON})
+set_tests_properties(pair_ctr_file PROPERTIES PROCESSORS 2)
+
 add_test(NAME checkpoint
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint.sh $<TARGET_FILE:agora>
           ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/checkpoint.yaml ${MPIEXEC_EXECUTABLE}
