@@ -351,10 +351,9 @@ static void answer_set(market *m, uint64_t t, const uint32_t *index, size_t requ
         for (size_t j = 0; j < requests; j++)
             out.quality[j] = pop->quality[index[j]];
     if (out.pair) {
-        size_t row = m->params.slots * sizeof *out.pair;
+        size_t slots = m->params.slots;
         for (size_t j = 0; j < requests; j++)
-            memcpy(out.pair + j * m->params.slots, pop->pair_ctr + (size_t)index[j] * m->params.slots,
-                   row);
+            memcpy(out.pair + j * slots, pop->pair_ctr + index[j] * slots, slots * sizeof(double));
     }
     fixed_add(&sums[METRIC_BID_REQUESTS], (double)requests);
     if (pop->all_truthful) {
@@ -952,10 +951,8 @@ static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED]
         draw_range(m, t, lo, hi);
         population_prefetch_bids(m->pop, m->participant + base, count);
         phase_end(m->clock, PHASE_SAMPLE);
-        answer_set(m, t, m->participant + base, count,
-                   answers_at(m, (answers){m->send_bid, m->send_wants, m->send_quality, m->send_pair},
-                              base),
-                   sums);
+        answers own = {m->send_bid, m->send_wants, m->send_quality, m->send_pair};
+        answer_set(m, t, m->participant + base, count, answers_at(m, own, base), sums);
         phase_end(m->clock, PHASE_BID);
         size_t first = m->staged;
         run_range(m, t, lo, hi, sums);

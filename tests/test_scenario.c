@@ -497,9 +497,20 @@ START_TEST(test_round_trip)
     static const char *const files[] = {
         "population.value={dist: file, path: \"v dir/v.h5\", dataset: /agents/value}",
         "population.budget={dist: file, path: b.h5}"};
+    /* The matrix's rows stay in the file; the default dataset is pair_ctr. */
+    static const char *const pair_file[] = {
+        "mechanism.name=aigc", "mechanism.user_model=cascade",
+        "mechanism.pair_ctr={dist: file, path: \"p dir/p.h5\"}"};
     ck_assert(mkdir_p_out() == 0);
     check_round_trip(FULL, NULL, 0);
     check_round_trip(BASE, files, 2);
+    check_round_trip(BASE, pair_file, 3);
+    scenario p;
+    load_ok(BASE, pair_file, 3, &p);
+    ck_assert_int_eq(p.mechanism.pair_ctr_file.kind, DIST_FILE);
+    ck_assert_str_eq(p.mechanism.pair_ctr_file.dataset, "pair_ctr");
+    ck_assert_ptr_null(p.mechanism.pair_ctr);
+    scenario_free(&p);
     check_round_trip(BASE, NULL, 0);
     check_round_trip(BASE, geometric, 3);
     check_round_trip(BASE, lists, 6);
@@ -649,8 +660,8 @@ static const bad_case value_cases[] = {
      "test.yaml:2:39: population.value.dist: unknown distribution \"normal\" (expected one of: "
      "constant, uniform, lognormal, file)"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: file, dataset: v}}\n",
-     "test.yaml:2:32: population.value.path: required key is missing (the HDF5 file holding one "
-     "number per agent)"},
+     "test.yaml:2:32: population.value.path: required key is missing (the HDF5 file holding the "
+     "numbers per agent)"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: file, path: ''}}\n",
      "test.yaml:2:51: population.value.path: must not be empty"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: uniform, low: 1, high: 1}}\n",
