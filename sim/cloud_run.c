@@ -43,7 +43,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "checkpoint.h"
 #include "cloud_config.h"
@@ -52,6 +51,7 @@
 #include "collective.h"
 #include "family_checkpoint.h"
 #include "partition.h"
+#include "peak_memory.h"
 #include "progress.h"
 #include "run_file.h"
 #include "run_metrics.h"
@@ -888,15 +888,6 @@ static void release(cloud_run *r)
     free(r->seen);
 }
 
-static double peak_rss_max(MPI_Comm comm)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    double mine = (double)u.ru_maxrss * 1024.0, most = 0.0;
-    MPI_Reduce(&mine, &most, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    return most;
-}
-
 /* Closes the output: renamed when finished (then the checkpoint is dropped),
  * kept as .partial when stopped or when a checkpoint can take the run on. */
 static agora_status finish(cloud_run *r, agora_status st, double wall, agora_error *err)
@@ -960,7 +951,7 @@ agora_status cloud_run_family(const scenario *s, const char *text, const run_opt
              means[0] / rounds, means[1] / rounds, means[2] / rounds, means[3] / rounds);
     summary->work_unit = "allocations";
     summary->work_done = (double)played * (double)r.c->per_round;
-    summary->peak_rss_bytes = peak_rss_max(comm);
+    summary->peak_rss_bytes = peak_memory_max(comm);
     MPI_Reduce(r.clock.seconds, summary->phase_seconds, PHASE_COUNT, MPI_DOUBLE, MPI_MAX, 0, comm);
     release(&r);
     return st;

@@ -12,13 +12,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "checkpoint.h"
 #include "collective.h"
 #include "family_checkpoint.h"
 #include "family_run.h"
 #include "partition.h"
+#include "peak_memory.h"
 #include "progress.h"
 #include "rng.h"
 #include "run_file.h"
@@ -441,15 +441,6 @@ static agora_status play(commons_state *w, const char *text, const run_options *
     return AGORA_OK;
 }
 
-static double peak_rss_max(MPI_Comm comm)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    double mine = (double)u.ru_maxrss * 1024.0, most = 0.0;
-    MPI_Reduce(&mine, &most, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    return most;
-}
-
 static void summary_lines(const commons_state *w, run_summary *summary)
 {
     /* Final pool state, reduced exactly for the summary (rank 0 prints it). */
@@ -535,7 +526,7 @@ agora_status commons_run(const scenario *s, const char *text, const run_options 
         summary->work_done = played * (double)w.harvesters;
     }
     release(&w);
-    summary->peak_rss_bytes = peak_rss_max(comm);
+    summary->peak_rss_bytes = peak_memory_max(comm);
     MPI_Reduce(w.clock.seconds, summary->phase_seconds, PHASE_COUNT, MPI_DOUBLE, MPI_MAX, 0,
                comm);
     return st;

@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "big_alloc.h"
 #include "checkpoint.h"
 #include "collective.h"
 #include "output.h"
 #include "partition.h"
+#include "peak_memory.h"
 #include "population.h"
 #include "progress.h"
 #include "round.h"
@@ -334,16 +334,6 @@ static agora_status play(run *r, agora_error *err)
     return AGORA_OK;
 }
 
-/* Linux reports ru_maxrss in KiB. */
-static double peak_rss_max(MPI_Comm comm)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    double mine = (double)u.ru_maxrss * 1024.0, most = 0.0;
-    MPI_Reduce(&mine, &most, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    return most;
-}
-
 /* A finished run renames its output and drops its checkpoint; a stopped one, or
  * a failed one that can still be resumed, keeps the .partial file. */
 static agora_status finish(run *r, agora_status st, agora_error *err)
@@ -406,7 +396,7 @@ agora_status engine_run(const scenario *s, const char *scenario_text, const run_
     st = finish(&r, st, err);
     summary->wall_seconds = phase_now() - t0;
     release(&r);
-    summary->peak_rss_bytes = peak_rss_max(comm);
+    summary->peak_rss_bytes = peak_memory_max(comm);
     MPI_Reduce(r.clock.seconds, summary->phase_seconds, PHASE_COUNT, MPI_DOUBLE, MPI_MAX, 0, comm);
     return st;
 }

@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "checkpoint.h"
 #include "collective.h"
@@ -42,6 +41,7 @@
 #include "family_checkpoint.h"
 #include "family_run.h"
 #include "partition.h"
+#include "peak_memory.h"
 #include "progress.h"
 #include "run_file.h"
 #include "run_metrics.h"
@@ -486,15 +486,6 @@ static agora_status play(frun *r, agora_error *err)
     return agree(run_metrics_flush(r->metrics, err), err, r->comm);
 }
 
-static double peak_rss_max(MPI_Comm comm)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    double mine = (double)u.ru_maxrss * 1024.0, most = 0.0;
-    MPI_Reduce(&mine, &most, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    return most;
-}
-
 static void summarise(const frun *r, run_summary *sum)
 {
     const facility_config *c = r->c;
@@ -577,7 +568,7 @@ agora_status facility_run(const scenario *s, const char *text, const run_options
     if (st == AGORA_OK)
         summarise(&r, summary);
     release(&r);
-    summary->peak_rss_bytes = peak_rss_max(comm);
+    summary->peak_rss_bytes = peak_memory_max(comm);
     MPI_Reduce(r.clock.seconds, summary->phase_seconds, PHASE_COUNT, MPI_DOUBLE, MPI_MAX, 0, comm);
     return st;
 }
