@@ -20,10 +20,10 @@ static agora_status open_failed(const scenario_dist *d, const char *where, const
                       where, key, d->path);
 }
 
-/* The count of agents the dataset's shape holds: n for [n] or [1, n] when each
- * agent has one number (width 1), n for [n, width] when it has a row; 0 for
- * any other shape. */
-static uint64_t agents_held(hid_t space, uint64_t width, char *shape, size_t size)
+/* The count of agents the dataset's shape holds: n for [n, width] (a row per
+ * agent: *by_row set), and with one number each (width 1) also for [n] and
+ * [1, n]; 0 for any other shape. */
+static uint64_t agents_held(hid_t space, uint64_t width, int *by_row, char *shape, size_t size)
 {
     hsize_t dims[H5S_MAX_RANK];
     int rank = H5Sget_simple_extent_dims(space, dims, NULL);
@@ -33,11 +33,15 @@ static uint64_t agents_held(hid_t space, uint64_t width, char *shape, size_t siz
                          (unsigned long long)dims[i]);
     if (used > 0 && (size_t)used < size)
         snprintf(shape + used, size - (size_t)used, "]");
-    if (width > 1)
-        return rank == 2 && dims[1] == width ? dims[0] : 0;
+    *by_row = 0;
     if (rank == 1)
-        return dims[0];
-    return rank == 2 && dims[0] == 1 ? dims[1] : 0;
+        return width == 1 ? dims[0] : 0;
+    if (rank != 2)
+        return 0;
+    if (width == 1 && dims[0] == 1)
+        return dims[1];
+    *by_row = 1;
+    return dims[1] == width ? dims[0] : 0;
 }
 
 /* What the shape should have been, e.g. "[1000] or [1, 1000]". */
@@ -47,7 +51,7 @@ static void shape_wanted(uint64_t agents, uint64_t width, char *out, size_t size
     if (width > 1)
         snprintf(out, size, "[%llu, %llu]", a, w);
     else
-        snprintf(out, size, "[%llu] or [1, %llu]", a, a);
+        snprintf(out, size, "[%llu], [1, %llu] or [%llu, 1]", a, a, a);
 }
 
 static agora_status read_slice(hid_t ds, const scenario_dist *d, const char *where,
@@ -57,7 +61,8 @@ static agora_status read_slice(hid_t ds, const scenario_dist *d, const char *whe
     hid_t type = H5Dget_type(ds), space = H5Dget_space(ds);
     H5T_class_t cls = type < 0 ? H5T_NO_CLASS : H5Tget_class(type);
     char shape[128] = "[]", wanted[96];
-    uint64_t held = space < 0 ? 0 : agents_held(space, width, shape, sizeof shape);
+    int by_row = 0;
+    uint64_t held = space < 0 ? 0 : agents_held(space, width, &by_row, shape, sizeof shape);
     agora_status st = AGORA_OK;
     shape_wanted(agents, width, wanted, sizeof wanted);
     if (cls != H5T_FLOAT && cls != H5T_INTEGER)
@@ -71,9 +76,9 @@ static agora_status read_slice(hid_t ds, const scenario_dist *d, const char *whe
                         wanted);
     if (st == AGORA_OK && n > 0) {
         int rank = H5Sget_simple_extent_ndims(space);
-        /* One number each: the slice runs along the last axis; a row each: the first. */
+        /* [n] and [1, n]: the slice runs along the last axis; by row, along the first. */
         hsize_t start[2] = {0, first}, count[2] = {1, n}, mcount = n * width;
-        if (width > 1) {
+        if (by_row) {
             start[0] = first, start[1] = 0;
             count[0] = n, count[1] = width;
         }

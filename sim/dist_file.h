@@ -12,7 +12,7 @@
 
 /* Reads elements [first, first + n) of the dataset that d, s's `key` (e.g.
  * "population.value"), names, which must hold one number per agent (shape
- * [agents] or [1, agents], any integer or float type), into out. Errors
+ * [agents], [1, agents] or [agents, 1], any integer or float type), into out. Errors
  * (AGORA_EINPUT) point at the scenario's `key.path` or `key.dataset` line and
  * name the file and what is wrong. */
 agora_status dist_file_read(const scenario *s, const char *key, const scenario_dist *d,

@@ -4,7 +4,8 @@
 # answer their agents' qualities beside their bids.
 #  1. a run reading values from a file equals one given the same numbers as an
 #     inline `population.values` list (every dataset), at 1, 2 and 3 ranks;
-#     a [1, agents] row (a run's /agents/value) reads the same as [agents];
+#     a [1, agents] row (a run's /agents/value) and an [agents, 1] column read
+#     the same as [agents];
 #     budgets from a file equal the same budgets as a list;
 #  2. qualities from a file equal the same qualities as a list at 1, 2 and 3
 #     ranks, in a market ranking by bid x quality with a reserve, Poisson
@@ -45,6 +46,7 @@ with h5py.File("values.h5", "w") as f:
     f["zero_quality"] = zero
     f["value"] = v
     f.create_group("agents")["value"] = v.reshape(1, -1)
+    f["column"] = v.reshape(-1, 1)
     f["budget"] = b
     f["short"] = v[:999]
     f["words"] = np.array([b"x"] * 1000)
@@ -96,6 +98,12 @@ if mpi 2 "$agora" run file.yaml --out row.h5 --quiet --set population.value.data
   pass "a [1, agents] row reads as [agents]"
 else
   fail "a [1, agents] row"
+fi
+if mpi 3 "$agora" run file.yaml --out column.h5 --quiet --set population.value.dataset=column &&
+   same list.h5 column.h5; then
+  pass "an [agents, 1] column reads as [agents]"
+else
+  fail "an [agents, 1] column"
 fi
 "$agora" run budget-list.yaml --out budget-list.h5 --quiet
 if mpi 3 "$agora" run budget-file.yaml --out budget-file.h5 --quiet &&
