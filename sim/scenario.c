@@ -945,8 +945,13 @@ static agora_status read_output(loader *L, const yt_node *o)
                                sizeof s->output.path)) == AGORA_OK)
         st = check_output_dir(L, path, "output.path", s->output.path);
     if (st == AGORA_OK && every)
-        st = read_count(L, every, "output.snapshot_every", 0, s->rounds,
+        st = read_count(L, every, "output.snapshot_every", 0, UINT64_MAX,
                         &s->output.snapshot_every);
+    /* Named, since a run shortened with --set rounds=N meets this bound first. */
+    if (st == AGORA_OK && s->output.snapshot_every > s->rounds)
+        st = fail_at(L, every, "output.snapshot_every",
+                     "must be between 0 and rounds (%llu), got %s", (unsigned long long)s->rounds,
+                     every->text);
     if (st == AGORA_OK && compress)
         st = read_compress(L, compress);
     if (st == AGORA_OK && fields && s->family)

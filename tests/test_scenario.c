@@ -758,7 +758,7 @@ static const bad_case agents_output_cases[] = {
     {BASE "agents: [{behaviour: shade, factor: 0}]\n",
      "test.yaml:5:37: agents.0.factor: must be greater than 0, got 0"},
     {BASE "output: {snapshot_every: 11}\n",
-     "test.yaml:5:26: output.snapshot_every: must be between 0 and 10, got 11"},
+     "test.yaml:5:26: output.snapshot_every: must be between 0 and rounds (10), got 11"},
     {BASE "output: {compress: 10}\n",
      "test.yaml:5:20: output.compress: must be between 0 and 9, got 10"},
     {BASE "output: {compress: yes}\n",
