@@ -44,7 +44,7 @@ static uint64_t agents_held(hid_t space, uint64_t width, int *by_row, char *shap
     return dims[1] == width ? dims[0] : 0;
 }
 
-/* What the shape should have been, e.g. "[1000] or [1, 1000]". */
+/* What the shape should have been, e.g. "[1000, 5]" for rows of 5. */
 static void shape_wanted(uint64_t agents, uint64_t width, char *out, size_t size)
 {
     unsigned long long a = agents, w = width;
