@@ -15,19 +15,10 @@
 # usage: pair_ctr_file.sh AGORA MPIEXEC PYTHON
 set -u
 agora=$1 mpiexec=$2 python=$3
+. "$(dirname "$0")/checks.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-passed=0 failed=0
-pass() { echo "PASS $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-mpi() { local n=$1; shift; "$mpiexec" --allow-run-as-root --oversubscribe -n "$n" "$@"; }
-same() { # a b: every dataset group identical
-  local g
-  for g in /metrics /agents /population; do
-    h5diff -q "$1" "$2" "$g" "$g" > /dev/null 2>&1 || return 1
-  done
-}
 
 "$python" - <<'PY' || { echo "FAIL writing the inputs"; exit 1; }
 import h5py, numpy as np
@@ -129,5 +120,4 @@ refused 1 mnl-file.yaml "mechanism.pair_ctr.dist: a matrix is a list of rows or 
   --set 'mechanism.pair_ctr={dist: uniform, low: 0.1, high: 0.2}'
 refused 1 mnl-file.yaml "mechanism.pair_ctr: an explicit matrix has no noise" \
   --set mechanism.pair_noise=0.2
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -20,19 +20,10 @@
 # usage: value_file.sh AGORA MPIEXEC PYTHON
 set -u
 agora=$1 mpiexec=$2 python=$3
+. "$(dirname "$0")/checks.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-passed=0 failed=0
-pass() { echo "PASS $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-mpi() { local n=$1; shift; "$mpiexec" --allow-run-as-root --oversubscribe -n "$n" "$@"; }
-same() { # a b: every dataset group identical
-  local g
-  for g in /metrics /agents /population; do
-    h5diff -q "$1" "$2" "$g" "$g" > /dev/null 2>&1 || return 1
-  done
-}
 
 "$python" - <<'PY' || { echo "FAIL writing the inputs"; exit 1; }
 import h5py, numpy as np
@@ -164,5 +155,4 @@ refused 1 "probes.auctions: probes read every participant's value" --set 'probes
 "$agora" run file.yaml --out bad.h5 --quiet --set population.value.dataset=short 2> /dev/null
 rc=$?
 [ $rc = 2 ] && pass "bad input exits 2" || fail "bad input exits $rc, not 2"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary
