@@ -13,6 +13,11 @@ runs so that machine drift hits every configuration alike. Prints:
     2 ranks at the same size;
   - the 1-rank round loop pinned to CPU 0 and to CPU 1: a VM's two vCPUs are
     not always equally fast, and a 2-rank figure follows the slower;
+  - the memory floor of the 1-rank round (bench/memory_floor.c, when a C
+    compiler is found: only the round's unavoidable random accesses), as the
+    most times the peer any 1-rank engine could reach on this machine;
+  - two 1-rank runs at once, one pinned to each CPU: what the machine itself
+    allows for weak scaling when nothing is exchanged;
   - how long a cache line takes from CPU 0 to CPU 1 (bench/vcpu_distance.c,
     when a C compiler is found): a VM's vCPUs may sit on neighbouring cores or
     far apart, and the 2-rank exchange's collectives slow down with distance;
@@ -91,15 +96,42 @@ def vcpu_check(agora, out):
     return times
 
 
-def build_vcpu_distance(tmp):
-    """bench/vcpu_distance.c compiled into tmp; None without a compiler or a
-    second CPU."""
+def side_by_side(agora, out):
+    """Round-loop seconds of two 1-rank runs started together, pinned to CPU 0
+    and CPU 1: their slowdown against a run alone is the machine's (shared
+    caches, memory bandwidth, the host's scheduling), not the exchange's.
+    None where taskset or a second CPU is missing."""
+    if (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
+        return None
+    procs = [subprocess.Popen(["taskset", "-c", str(cpu), agora, "run", SCENARIO, "--out",
+                               out(f"together{cpu}"), "--profile"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+             for cpu in (0, 1)]
+    texts = [p.communicate()[0] for p in procs]
+    if any(p.returncode != 0 for p in procs):
+        raise RuntimeError("a 1-rank run side by side failed")
+    return [float(re.search(r"rounds ([0-9.]+) s", t).group(1)) for t in texts]
+
+
+def build_c(tmp, name, *flags):
+    """bench/<name>.c compiled into tmp; None without a compiler or a second
+    CPU."""
     cc = shutil.which("cc") or shutil.which("gcc")
     if (os.cpu_count() or 1) < 2 or not cc:
         return None
-    exe = os.path.join(tmp, "vcpu_distance")
-    cmd = [cc, "-O2", "-pthread", "-o", exe, os.path.join(HERE, "vcpu_distance.c")]
+    exe = os.path.join(tmp, name)
+    cmd = [cc, "-O2", *flags, "-o", exe, os.path.join(HERE, name + ".c")]
     return exe if subprocess.run(cmd, capture_output=True).returncode == 0 else None
+
+
+def memory_floor(exe):
+    """Seconds of 20 standard rounds' unavoidable random accesses on one core
+    (bench/memory_floor.c), or None."""
+    if not exe:
+        return None
+    text = subprocess.run([exe], capture_output=True, text=True).stdout
+    found = re.search(r"\(([0-9.]+) s for 20 rounds\)", text)
+    return float(found.group(1)) if found else None
 
 
 def vcpu_distance(exe):
@@ -168,10 +200,11 @@ def main():
     args = ap.parse_args()
     simds = ["scalar", "sse2", "avx2", "avx512"]
     runs = {k: [] for k in ("peer", "1", "2", "2x2", "2x2cma", *simds)}
-    cpus, distances = [], []
+    cpus, distances, floors, together = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = lambda name: os.path.join(tmp, name + ".h5")
-        distance_exe = build_vcpu_distance(tmp)
+        distance_exe = build_c(tmp, "vcpu_distance", "-pthread")
+        floor_exe = build_c(tmp, "memory_floor")
         for _ in range(args.repeats):
             distances.append(vcpu_distance(distance_exe))
             runs["peer"].append(run_peer(args.peer))
@@ -182,6 +215,8 @@ def main():
             for simd in simds:
                 runs[simd].append(run_agora(args.agora, 1, out(simd), simd=simd))
             cpus.append(vcpu_check(args.agora, out("pinned")))
+            floors.append(memory_floor(floor_exe))
+            together.append(side_by_side(args.agora, out))
         identical = all(same_datasets(out("1"), out(x)) for x in ("2", *simds))
         identical = identical and same_datasets(out("2x2"), out("2x2cma"))
     peer = statistics.median(runs["peer"])
@@ -207,6 +242,16 @@ def main():
     computing = {k: median_of(runs[k], "rounds") - statistics.median(
         r["phases"].get("write", 0) for r in runs[k]) for k in ("1", "2x2")}
     print(f"  the same without the write phase: {computing['1'] / computing['2x2']:.2f}")
+    if together[0] is not None:
+        both = statistics.median(max(t) for t in together)
+        print("two 1-rank runs at once, one per CPU, nothing exchanged (median of the slower, "
+              f"s): {both:.3f}: the machine itself allows an efficiency of "
+              f"{median_of(runs['1'], 'rounds') / both:.2f}")
+    if None not in floors:
+        floor = statistics.median(floors)
+        bids = AUCTIONS * BIDDERS * ROUNDS
+        print(f"memory floor of the 1-rank round (bench/memory_floor.c, median s): {floor:.3f}: "
+              f"no 1-rank engine gets past {bids / floor / peer:.1f}x the peer on this machine")
     strong = median_of(runs["1"], "rounds") / median_of(runs["2"], "rounds")
     print(f"strong scaling, 2 ranks at the same size: speed-up {strong:.2f}")
     if cpus[0] is not None:
