@@ -50,6 +50,7 @@
 #include "cloud_trace.h"
 #include "collective.h"
 #include "family_checkpoint.h"
+#include "input_files.h"
 #include "partition.h"
 #include "peak_memory.h"
 #include "progress.h"
@@ -236,6 +237,9 @@ static agora_status setup(cloud_run *r, agora_error *err)
     }
     if (c->trace[0]) {
         r->traced = 1;
+        agora_status st = input_file_readable(r->s, "requests.trace", c->trace, err);
+        if (st != AGORA_OK)
+            return st;
         return cloud_trace_load(c->trace, r->n, r->s->rounds, r->req_lo, r->req_hi, &r->trace,
                                 err);
     }

@@ -13,6 +13,7 @@
 #include "diff.h"
 #include "engine.h"
 #include "family_run.h"
+#include "input_files.h"
 #include "scenario_family.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -173,6 +174,8 @@ static agora_status execute(const cli_args *args, int rank, int ranks, agora_err
     char *resolved = st == AGORA_OK ? scenario_to_yaml(&s) : NULL;
     if (st == AGORA_OK && !resolved)
         st = agora_fail(err, AGORA_EINTERNAL, "out of memory");
+    if (st == AGORA_OK && args->command == CLI_CHECK)
+        st = input_files_check(&s, err);
     if (st == AGORA_OK && args->command == CLI_CHECK) {
         if (rank == 0)
             fputs(resolved, stdout);

@@ -89,6 +89,16 @@ rc=$?
 if [ $rc = 2 ] && [ "$(printf '%s\n' "$msg" | wc -l)" = 1 ] && [[ $msg == *"bad.csv:1:"* ]]; then
   pass "malformed trace line: $msg"
 else fail "malformed trace line: rc $rc: $msg"; fi
+for cmd in check run; do
+  rm -f "$tmp/missing.h5"
+  msg=$("$agora" $cmd "$scenario" --set "requests.trace=$tmp/missing.csv" --out "$tmp/missing.h5" \
+    --quiet 2>&1 > /dev/null)
+  rc=$?
+  if [ $rc = 2 ] && [ "$(printf '%s\n' "$msg" | wc -l)" = 1 ] && [ ! -e "$tmp/missing.h5" ] &&
+     [[ $msg == *": requests.trace: cannot read $tmp/missing.csv: No such file"* ]]; then
+    pass "missing trace refused by $cmd: $msg"
+  else fail "missing trace, $cmd: rc $rc: $msg"; fi
+done
 msg=$("$agora" check "$scenario" --set mechanism.name=optimal --set requests.per_round=100000 2>&1)
 rc=$?
 if [ $rc = 2 ] && [[ $msg == *"optimal is exact only on small instances"* ]]; then

@@ -151,6 +151,28 @@ refused 1 "'words' in values.h5 holds no numbers" --set population.value.dataset
 refused 3 "population.quality: agent 400 has 0 in values.h5: quality must be positive" \
   --set 'population.quality={dist: file, path: values.h5, dataset: zero_quality}'
 refused 1 "probes.auctions: probes read every participant's value" --set 'probes={auctions: 2}'
+# `agora check` opens the files too: what a run would refuse for the file, its
+# dataset or its shape, check refuses with the same line (the numbers
+# themselves are read by runs only).
+check_refuses() {
+  local expect=$1; shift
+  local out rc
+  out=$("$agora" check file.yaml "$@" 2>&1 > /dev/null)
+  rc=$?
+  if [ $rc = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && [[ $out == *"$expect"* ]]; then
+    pass "check refuses: $expect"
+  else
+    fail "check ($expect): exit $rc: $out"
+  fi
+}
+check_refuses "population.value.path: cannot read nowhere.h5: No such file" \
+  --set population.value.path=nowhere.h5
+check_refuses "population.value.dataset: values.h5 has no dataset 'nothing'" \
+  --set population.value.dataset=nothing
+check_refuses "'short' in values.h5 has shape [999] but there are 1000 agents" \
+  --set population.value.dataset=short
+"$agora" check file.yaml > /dev/null 2>&1 && pass "check accepts the readable file" ||
+  fail "check refuses the readable file"
 # The exit code under mpirun is mpirun's; at one rank it is agora's own.
 "$agora" run file.yaml --out bad.h5 --quiet --set population.value.dataset=short 2> /dev/null
 rc=$?
