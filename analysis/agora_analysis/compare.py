@@ -38,6 +38,11 @@ class Comparison:
 def choose_metrics(runs, wanted=None):
     """The metrics to show: `wanted` (checked against every run), 'all', or the defaults."""
     common = [m for m in runs[0].metric_names if all(m in r.metric_names for r in runs[1:])]
+    if not common:
+        # Each family writes its own metrics: a GSP run and a fishery share none.
+        other = next(r for r in runs[1:] if not set(r.metric_names) & set(runs[0].metric_names))
+        raise UsageError(f"{other.path}: no metric in common with {runs[0].path} "
+                         "(runs of different families? compare runs of one family)")
     if not wanted:
         return [m for m in DEFAULT_METRICS if m in common] or common
     if list(wanted) == ["all"]:

@@ -29,3 +29,12 @@ def test_commons_metrics_and_totals(fishery_file):
         for name in ("collapsed", "survival_rounds"):
             assert m[name]["total"] == f["metrics/" + name][-1]
         assert m["total_harvest"]["total"] == pytest.approx(f["metrics/total_harvest"][()].sum())
+
+
+def test_compare_across_families_is_refused(fishery_file, gsp_file, cli):
+    """A GSP run and a fishery share no metric: one line naming both files, exit
+    2 (it was a traceback)."""
+    done = cli("compare", gsp_file, fishery_file)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "no metric in common" in done.stderr and str(gsp_file) in done.stderr
