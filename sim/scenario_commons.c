@@ -67,7 +67,7 @@ static agora_status opt_count(loader *L, const yt_node *map, const char *name, u
     char key[KEY_MAX];
     agora_status st = AGORA_OK;
     yt_child_path(key, sizeof key, "commons", name);
-    const yt_node *v = take_optional(L, map, name, key, &st);
+    const yt_node *v = map ? take_optional(L, map, name, key, &st) : NULL;
     *out = fallback;
     if (st != AGORA_OK || !v)
         return st;
@@ -81,7 +81,7 @@ static agora_status sub_map(loader *L, const yt_node *map, const char *name,
     char key[KEY_MAX];
     agora_status st = AGORA_OK;
     yt_child_path(key, sizeof key, "commons", name);
-    *out = take_optional(L, map, name, key, &st);
+    *out = map ? take_optional(L, map, name, key, &st) : NULL;
     if (st != AGORA_OK || !*out)
         return st;
     if ((st = expect_map(L, *out, key)) != AGORA_OK)
@@ -186,8 +186,9 @@ static agora_status read_section(loader *L, const yt_node *m, commons_config *c)
         "effort", "evolution",    "behaviours",          "assign",    NULL};
     static const char *const effort_keys[] = {"cooperator", "defector", NULL};
     static const char *const evolution_keys[] = {"rule", "kappa", "mutation", NULL};
-    agora_status st = expect_map(L, m, "commons");
-    if (st == AGORA_OK)
+    /* m is NULL when the section is absent or empty: every key's default. */
+    agora_status st = m ? expect_map(L, m, "commons") : AGORA_OK;
+    if (st == AGORA_OK && m)
         st = check_keys(L, m, "commons", keys, NULL);
     if (st != AGORA_OK)
         return st;
@@ -259,7 +260,7 @@ static agora_status read_section(loader *L, const yt_node *m, commons_config *c)
     if ((st = opt_choice(L, m, "assign", "commons", "assignment", assign_names, &which)))
         return st;
     c->assign_blocks = (int)which;
-    const yt_node *groups = take_optional(L, m, "behaviours", "commons.behaviours", &st);
+    const yt_node *groups = m ? take_optional(L, m, "behaviours", "commons.behaviours", &st) : NULL;
     if (st == AGORA_OK)
         st = read_groups(L, groups, c);
     return st;
@@ -272,9 +273,7 @@ static agora_status commons_read(loader *L, const yt_node *root, void **config)
     if (!c)
         return loader_oom(L);
     agora_status st = AGORA_OK;
-    const yt_node *m = take_key(L, root, "commons", "commons", &st);
-    if (st == AGORA_OK && !m)
-        st = missing_key(L, root, "commons", NULL);
+    const yt_node *m = take_optional(L, root, "commons", "commons", &st);
     if (st == AGORA_OK)
         st = read_section(L, m, c);
     if (st != AGORA_OK) {

@@ -287,14 +287,13 @@ static agora_status read_behaviour(loader *L, const yt_node *b, facility_config 
         st = check_keys(L, b, "behaviour", keys, NULL);
     if (st != AGORA_OK)
         return st;
-    const yt_node *name = take_key(L, b, "name", "behaviour.name", &st);
+    const yt_node *name = take_optional(L, b, "name", "behaviour.name", &st);
     const yt_node *frac = take_optional(L, b, "fraction", "behaviour.fraction", &st);
     if (st != AGORA_OK)
         return st;
-    size_t which;
-    if (!name)
-        return missing_key(L, b, "behaviour.name", " (truthful or best_response)");
-    if ((st = read_choice(L, name, "behaviour.name", "behaviour", facility_behaviour_names, &which)))
+    size_t which = FACILITY_TRUTHFUL; /* the documented default */
+    if (name &&
+        (st = read_choice(L, name, "behaviour.name", "behaviour", facility_behaviour_names, &which)))
         return st;
     c->behaviour = (facility_behaviour)which;
     if (c->behaviour == FACILITY_TRUTHFUL) {

@@ -518,6 +518,38 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* A section whose every key has a default may be left out or left empty
+ * (scenarios/README.md): both resolve to the defaults. */
+static char *resolved(const char *text)
+{
+    scenario s;
+    load_ok(text, NULL, 0, &s);
+    char *yaml = scenario_to_yaml(&s);
+    scenario_free(&s);
+    ck_assert_ptr_nonnull(yaml);
+    return yaml;
+}
+
+START_TEST(test_family_sections_default)
+{
+    char *absent = resolved("family: commons\nrounds: 5\n");
+    char *empty = resolved("family: commons\nrounds: 5\ncommons:\n");
+    char *given = resolved("family: commons\nrounds: 5\ncommons: {harvesters_per_pool: 10}\n");
+    ck_assert_str_eq(absent, empty);
+    ck_assert_str_eq(absent, given);
+    ck_assert_ptr_nonnull(strstr(absent, "  harvesters_per_pool: 10\n"));
+    free(absent);
+    free(empty);
+    free(given);
+    /* behaviour.name defaults to truthful. */
+    char *facility = resolved("family: facility\nrounds: 2\nmechanism: {name: median}\n"
+                              "population: {instances: 3, agents: 5, peaks: {dist: uniform}}\n"
+                              "behaviour: {}\n");
+    ck_assert_ptr_nonnull(strstr(facility, "\nbehaviour: {name: truthful}"));
+    free(facility);
+}
+END_TEST
+
 START_TEST(test_emitted_text)
 {
     scenario s;
@@ -836,6 +868,7 @@ static Suite *scenario_suite(void)
     TCase *rt = tcase_create("round_trip");
     tcase_add_test(rt, test_round_trip);
     tcase_add_test(rt, test_emitted_text);
+    tcase_add_test(rt, test_family_sections_default);
     tcase_add_test(rt, test_negative_zero);
     suite_add_tcase(s, rt);
     TCase *errors = tcase_create("errors");
