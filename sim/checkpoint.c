@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "durable.h"
+#include "resume_compare.h"
 #include "h5_attr.h"
 #include "io_cause.h"
 #include "version.h"
@@ -139,43 +140,6 @@ agora_status checkpoint_write(const char *path, const scenario *s, const char *s
 
 /* ---- reading ---------------------------------------------------------------------- */
 
-
-
-/* The next line of a resolved scenario, skipping the one key that may change
- * between a run and its resumption. */
-static const char *next_line(const char *s, size_t *len)
-{
-    while (*s) {
-        const char *end = strchr(s, '\n');
-        size_t n = end ? (size_t)(end - s) : strlen(s);
-        if (strncmp(s, "  checkpoint_every:", 19) != 0) {
-            *len = n;
-            return s;
-        }
-        s += n + (end ? 1 : 0);
-    }
-    *len = 0;
-    return NULL;
-}
-
-/* 0 when the texts agree; else writes the first differing lines to a and b. */
-static int compare_scenarios(const char *saved, const char *now, char *a, char *b, size_t size)
-{
-    size_t la, lb;
-    const char *x = next_line(saved, &la), *y = next_line(now, &lb);
-    while (x && y) {
-        if (la != lb || memcmp(x, y, la) != 0)
-            break;
-        x = next_line(x + la + (x[la] ? 1 : 0), &la);
-        y = next_line(y + lb + (y[lb] ? 1 : 0), &lb);
-    }
-    if (!x && !y)
-        return 0;
-    snprintf(a, size, "%.*s", x ? (int)la : 11, x ? x : "(no line)");
-    snprintf(b, size, "%.*s", y ? (int)lb : 11, y ? y : "(no line)");
-    return 1;
-}
-
 static agora_status check_header(hid_t f, const char *path, const char *text, uint64_t entities,
                                  uint64_t *round_next, uint64_t *digest, agora_error *err)
 {
@@ -190,7 +154,7 @@ static agora_status check_header(hid_t f, const char *path, const char *text, ui
     else if (layout != CHECKPOINT_LAYOUT_VERSION)
         st = agora_fail(err, AGORA_EINPUT, "%s: checkpoint layout %llu, this agora reads %d",
                         path, (unsigned long long)layout, CHECKPOINT_LAYOUT_VERSION);
-    else if (compare_scenarios(saved, text, a, b, sizeof a))
+    else if (resume_texts_differ(saved, text, a, b, sizeof a))
         st = agora_fail(err, AGORA_EINPUT,
                         "%s: checkpoint of a different scenario: it has '%s' where this run has '%s'",
                         path, a, b);

@@ -289,7 +289,8 @@ static agora_status create_output(cloud_run *r, agora_error *err)
 /* The .partial output of the interrupted run, with every dataset a round writes. */
 static agora_status reopen_output(cloud_run *r, agora_error *err)
 {
-    agora_status st = agree(run_file_reopen(&r->file, r->s, r->comm, err), err, r->comm);
+    agora_status st =
+        agree(run_file_reopen(&r->file, r->s, r->text, r->first_round, r->comm, err), err, r->comm);
     if (st != AGORA_OK)
         return st;
     st = run_metrics_reopen(&r->metrics, r->file, cloud_metrics, M_COUNT, 0, err);

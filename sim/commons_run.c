@@ -486,7 +486,7 @@ agora_status commons_run(const scenario *s, const char *text, const run_options 
     if (st == AGORA_OK && opt->resume)
         st = load_state(&w, text, opt->resume, &first_round, err);
     if (st == AGORA_OK)
-        st = opt->resume ? run_file_reopen(&f, s, comm, err)
+        st = opt->resume ? run_file_reopen(&f, s, text, first_round, comm, err)
                          : run_file_create(&f, s, text, comm, err);
     if (st == AGORA_OK)
         st = opt->resume ? run_metrics_reopen(&m, f, commons_metrics, M_COUNT, 0, err)

@@ -114,7 +114,8 @@ static agora_status start(run *r, agora_error *err)
     r->first_row = r->first_round;
     double opened = phase_now();
     if (r->opt->resume)
-        st = agree(output_reopen(&r->out, r->s, r->comm, err), err, r->comm);
+        st = agree(output_reopen(&r->out, r->s, r->text, r->first_round, r->comm, err), err,
+                   r->comm);
     else
         st = agree(output_open(&r->out, r->s, r->text, r->comm, err), err, r->comm);
     if (st == AGORA_OK && !r->opt->resume)
@@ -288,7 +289,7 @@ static agora_status write_checkpoint(run *r, uint64_t done, agora_error *err)
 {
     agora_status st = flush_metrics(r, err);
     if (st == AGORA_OK)
-        st = agree(output_flush(r->out, err), err, r->comm);
+        st = agree(output_save(r->out, done, err), err, r->comm);
     if (st == AGORA_OK)
         st = checkpoint_write(r->s->output.checkpoint, r->s, r->text, done, r->digest, &r->pop,
                               r->comm, err);

@@ -153,7 +153,8 @@ static agora_status create_output(frun *r, agora_error *err)
 /* The .partial output of the rounds before the checkpoint, to append to. */
 static agora_status reopen_output(frun *r, agora_error *err)
 {
-    agora_status st = agree(run_file_reopen(&r->file, r->s, r->comm, err), err, r->comm);
+    agora_status st =
+        agree(run_file_reopen(&r->file, r->s, r->text, r->first_round, r->comm, err), err, r->comm);
     if (st != AGORA_OK)
         return st;
     st = run_metrics_reopen(&r->metrics, r->file, facility_metrics, N_METRICS, 0, err);

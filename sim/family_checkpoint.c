@@ -27,7 +27,7 @@ agora_status family_checkpoint(const scenario *s, const char *text, run_metrics 
 {
     agora_status st = agree(run_metrics_flush(m, err), err, comm);
     if (st == AGORA_OK)
-        st = agree(run_file_flush(f, err), err, comm);
+        st = agree(run_file_save(f, done, err), err, comm);
     if (st == AGORA_OK)
         st = checkpoint_save_state(s->output.checkpoint, text, done, entities, blocks, n, comm,
                                    err);

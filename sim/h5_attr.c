@@ -36,6 +36,20 @@ herr_t h5_put_number(hid_t obj, const char *name, hid_t type, const void *value)
     return rc;
 }
 
+herr_t h5_set_u64(hid_t obj, const char *name, uint64_t value)
+{
+    htri_t there = H5Aexists(obj, name);
+    if (there < 0)
+        return -1;
+    if (!there)
+        return h5_put_number(obj, name, H5T_NATIVE_UINT64, &value);
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    herr_t rc = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_UINT64, &value);
+    if (attr >= 0)
+        H5Aclose(attr);
+    return rc;
+}
+
 char *h5_get_string(hid_t obj, const char *name)
 {
     if (H5Aexists(obj, name) <= 0)

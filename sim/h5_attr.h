@@ -10,6 +10,8 @@
 herr_t h5_put_string(hid_t obj, const char *name, const char *value);
 /* `type` is the native memory type of *value; the file type matches it. */
 herr_t h5_put_number(hid_t obj, const char *name, hid_t type, const void *value);
+/* Writes a uint64 attribute, creating it or overwriting the one there. */
+herr_t h5_set_u64(hid_t obj, const char *name, uint64_t value);
 /* A malloc'd copy of a string attribute, or NULL when absent or unreadable. */
 char *h5_get_string(hid_t obj, const char *name);
 /* 0 on success, -1 when absent or unreadable. */

@@ -114,11 +114,12 @@ agora_status output_open(output **out, const scenario *s, const char *scenario_t
     return st == AGORA_OK ? create_layout(*out, err) : st;
 }
 
-agora_status output_reopen(output **out, const scenario *s, MPI_Comm comm, agora_error *err)
+agora_status output_reopen(output **out, const scenario *s, const char *scenario_text,
+                           uint64_t round_next, MPI_Comm comm, agora_error *err)
 {
     agora_status st = output_new(out, s, comm, err);
     if (st == AGORA_OK)
-        st = run_file_reopen(&(*out)->f, s, comm, err);
+        st = run_file_reopen(&(*out)->f, s, scenario_text, round_next, comm, err);
     if (st != AGORA_OK)
         return st;
     output *o = *out;
@@ -144,9 +145,9 @@ agora_status output_reopen(output **out, const scenario *s, MPI_Comm comm, agora
     return st;
 }
 
-agora_status output_flush(output *o, agora_error *err)
+agora_status output_save(output *o, uint64_t rounds_done, agora_error *err)
 {
-    return run_file_flush(o->f, err);
+    return run_file_save(o->f, rounds_done, err);
 }
 
 agora_status output_write_population(output *o, const population *p, agora_error *err)

@@ -28,11 +28,13 @@ typedef struct output output;
 agora_status output_open(output **o, const scenario *s, const char *scenario_text,
                          MPI_Comm comm, agora_error *err);
 
-/* Opens the .partial file of an interrupted run to continue it. Collective. */
-agora_status output_reopen(output **o, const scenario *s, MPI_Comm comm, agora_error *err);
+/* Opens the .partial file of an interrupted run to continue it at round
+ * `round_next` (run_file_reopen's checks). Collective. */
+agora_status output_reopen(output **o, const scenario *s, const char *scenario_text,
+                           uint64_t round_next, MPI_Comm comm, agora_error *err);
 
-/* Makes everything written so far durable before a checkpoint. Collective. */
-agora_status output_flush(output *o, agora_error *err);
+/* Before a checkpoint: run_file_save. Collective. */
+agora_status output_save(output *o, uint64_t rounds_done, agora_error *err);
 
 /* Writes /population/group for this rank's agents. Collective. */
 agora_status output_write_population(output *o, const population *p, agora_error *err);

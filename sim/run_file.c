@@ -10,6 +10,7 @@
 #include "durable.h"
 #include "h5_attr.h"
 #include "io_cause.h"
+#include "resume_compare.h"
 #include "scenario_family.h"
 #include "version.h"
 
@@ -123,7 +124,37 @@ agora_status run_file_create(run_file **out, const scenario *s, const char *text
     return put_root_attributes(f, s, text, err);
 }
 
-agora_status run_file_reopen(run_file **out, const scenario *s, MPI_Comm comm, agora_error *err)
+/* The partial output must be this scenario's and reach the checkpoint. */
+static agora_status check_partial(const run_file *f, const char *text, uint64_t round_next,
+                                  agora_error *err)
+{
+    char *saved = h5_get_string(f->file, "scenario"), a[160], b[160];
+    uint64_t held = 0;
+    agora_status st = AGORA_OK;
+    if (!saved)
+        st = agora_fail(err, AGORA_EINPUT, "%s: cannot resume: the partial output is missing or "
+                        "damaged", f->tmp_path);
+    else if (resume_texts_differ(saved, text, a, b, sizeof a))
+        st = agora_fail(err, AGORA_EINPUT,
+                        "%s: cannot resume: the partial output is of a different scenario: it has "
+                        "'%s' where this run has '%s'",
+                        f->tmp_path, a, b);
+    else if (h5_get_u64(f->file, "rounds_saved", &held) < 0)
+        st = agora_fail(err, AGORA_EINPUT,
+                        "%s: cannot resume: the partial output does not record the rounds it holds "
+                        "(written by an older agora?)",
+                        f->tmp_path);
+    else if (held < round_next)
+        st = agora_fail(err, AGORA_EINPUT,
+                        "%s: cannot resume: the partial output holds the first %llu rounds, the "
+                        "checkpoint continues at round %llu (an older copy of it?)",
+                        f->tmp_path, (unsigned long long)held, (unsigned long long)round_next);
+    free(saved);
+    return st;
+}
+
+agora_status run_file_reopen(run_file **out, const scenario *s, const char *text,
+                             uint64_t round_next, MPI_Comm comm, agora_error *err)
 {
     agora_status st = run_file_new(out, s, comm, err);
     if (st != AGORA_OK)
@@ -137,7 +168,7 @@ agora_status run_file_reopen(run_file **out, const scenario *s, MPI_Comm comm, a
         return agora_fail(err, AGORA_EINPUT,
                           "%s: cannot resume: the partial output is missing or damaged",
                           f->tmp_path);
-    return AGORA_OK;
+    return check_partial(f, text, round_next, err);
 }
 
 static agora_status keep(run_file *f, hid_t ds, const char *path, agora_error *err)
@@ -251,9 +282,12 @@ agora_status run_file_write(run_file *f, hid_t ds, hid_t memtype, int64_t row, u
     return AGORA_OK;
 }
 
-agora_status run_file_flush(run_file *f, agora_error *err)
+agora_status run_file_save(run_file *f, uint64_t rounds_done, agora_error *err)
 {
     char cause[128];
+    if (h5_set_u64(f->file, "rounds_saved", rounds_done) < 0)
+        return agora_fail(err, AGORA_EIO, "%s: cannot record the rounds saved%s", f->tmp_path,
+                          io_cause(f->tmp_path, cause, sizeof cause));
     if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
         return agora_fail(err, AGORA_EIO, "%s: cannot flush%s", f->tmp_path,
                           io_cause(f->tmp_path, cause, sizeof cause));
@@ -281,7 +315,9 @@ agora_status run_file_close(run_file *f, run_file_end end, double wall_seconds, 
             now_iso8601(finished);
         MPI_Bcast(finished, sizeof finished, MPI_CHAR, 0, f->comm);
         MPI_Bcast(&wall_seconds, 1, MPI_DOUBLE, 0, f->comm);
-        if (h5_put_string(f->file, "finished", finished) < 0 ||
+        /* A finished file is no longer resumed: its progress mark goes. */
+        if ((H5Aexists(f->file, "rounds_saved") > 0 && H5Adelete(f->file, "rounds_saved") < 0) ||
+            h5_put_string(f->file, "finished", finished) < 0 ||
             h5_put_number(f->file, "wall_seconds", H5T_NATIVE_DOUBLE, &wall_seconds) < 0)
             st = agora_fail(err, AGORA_EIO, "%s: cannot write the closing attributes", f->tmp_path);
     }

@@ -29,8 +29,14 @@ typedef enum {
  * scenario. An unwritable path fails with one line naming output.path. Collective. */
 agora_status run_file_create(run_file **f, const scenario *s, const char *text, MPI_Comm comm,
                              agora_error *err);
-/* Opens the .partial file of an interrupted run to continue it. Collective. */
-agora_status run_file_reopen(run_file **f, const scenario *s, MPI_Comm comm, agora_error *err);
+/* Opens the .partial file of an interrupted run to continue it from its
+ * checkpoint, which resumes at round `round_next`. Refused (one line, nothing
+ * changed) when the file was written for another scenario (`text`, the
+ * resolved one, compared as checkpoints compare it), or does not hold every
+ * round before round_next: an older copy, or another run's file under the same
+ * name would otherwise mix into the output unnoticed. Collective. */
+agora_status run_file_reopen(run_file **f, const scenario *s, const char *text,
+                             uint64_t round_next, MPI_Comm comm, agora_error *err);
 
 /* Creates dataset `path` ("group/name"; the group is made when new) of `rank`
  * 1 or 2 dimensions, chunked along the last dimension (rows of 2-D datasets are
@@ -49,8 +55,10 @@ agora_status run_file_open_dataset(run_file *f, const char *path, hid_t *ds, ago
 agora_status run_file_write(run_file *f, hid_t ds, hid_t memtype, int64_t row, uint64_t lo,
                             uint64_t n, const void *data, agora_error *err);
 
-/* Makes everything written so far durable (before a checkpoint). Collective. */
-agora_status run_file_flush(run_file *f, agora_error *err);
+/* Before a checkpoint: records in the file that it holds every round before
+ * `rounds_done` (the root attribute `rounds_saved`, which only .partial files
+ * carry) and makes everything written so far durable. Collective. */
+agora_status run_file_save(run_file *f, uint64_t rounds_done, agora_error *err);
 const char *run_file_path(const run_file *f); /* the .partial name, for messages */
 int run_file_rank(const run_file *f);
 

@@ -3,7 +3,8 @@
 # runs stopped at a round, by a real signal through mpirun, or killed with -9
 # after a checkpoint, then resumed on the same or another rank count, must give
 # datasets h5diff-identical to an uninterrupted run. Bad checkpoints (another
-# scenario, truncated, missing, altered) are refused with one line and exit 2.
+# scenario, truncated, missing, altered) and partial outputs that are not the
+# checkpoint's are refused with one line and exit 2.
 # usage: checkpoint.sh AGORA SCENARIO MPIEXEC PYTHON
 set -u
 agora=$1 scenario=$2 mpiexec=$3 python=$4
@@ -132,6 +133,34 @@ refused "$tmp/count.ckpt.h5" "checkpoint holds the state of"
 # A checkpoint whose partial output has gone cannot be resumed.
 rm -f "$tmp/bad.h5.partial"
 refused "$tmp/good.ckpt.h5" "cannot resume: the partial output is missing or damaged"
+# A partial output that is not the checkpoint's must be refused, not mixed in:
+# another run's under the same name (here another seed, its checkpoint kept
+# elsewhere), and an older copy that stops before the checkpoint's round.
+# Each refusal leaves the partial as it was.
+"$agora" run "$scenario" --out "$tmp/mix.h5" --quiet --stop-after 20 2> /dev/null
+"$agora" run "$scenario" --out "$tmp/mix.h5" --quiet --seed 8 \
+  --set "output.checkpoint=$tmp/other.ckpt.h5" --stop-after 30 2> /dev/null
+partial_refused() { # partial_refused NAME CHECKPOINT EXPECT
+  local before rc
+  before=$(md5sum < "$tmp/$1.h5.partial")
+  "$agora" run "$scenario" --out "$tmp/$1.h5" --quiet --resume "$2" > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  if [ $rc = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qF -- "$3" "$tmp/err" &&
+     [ ! -e "$tmp/$1.h5" ] && [ "$(md5sum < "$tmp/$1.h5.partial")" = "$before" ]; then
+    pass "refused, partial kept: $3"
+  else
+    fail "partial ($3): exit $rc: $(cat "$tmp/err")"
+  fi
+}
+partial_refused mix "$tmp/mix.ckpt.h5" \
+  "cannot resume: the partial output is of a different scenario: it has 'seed: 8'"
+"$agora" run "$scenario" --out "$tmp/old.h5" --quiet --stop-after 10 2> /dev/null
+cp "$tmp/old.h5.partial" "$tmp/old-copy.partial"
+"$agora" run "$scenario" --out "$tmp/old.h5" --quiet --resume "$tmp/old.ckpt.h5" \
+  --stop-after 30 2> /dev/null
+cp "$tmp/old-copy.partial" "$tmp/old.h5.partial"
+partial_refused old "$tmp/old.ckpt.h5" \
+  "cannot resume: the partial output holds the first 10 rounds, the checkpoint continues at round 30"
 # A checkpoint is usable after its interval changes: the one key allowed to differ.
 "$agora" run "$scenario" --out "$tmp/iv.h5" --quiet --stop-after 20 2> /dev/null
 if "$agora" run "$scenario" --out "$tmp/iv.h5" --quiet --resume "$tmp/iv.ckpt.h5" \
