@@ -10,8 +10,9 @@
 /* Whether every input file s names can be read: HDF5 files open and hold
  * their dataset in the shape the population needs; a trace can be opened.
  * The numbers themselves are checked when a run reads them. On failure one
- * line "file:line:col: key: what is wrong" (AGORA_EINPUT). */
-agora_status input_files_check(const scenario *s, agora_error *err);
+ * line "file:line:col: key: what is wrong" (AGORA_EINPUT). s is not changed
+ * (not const only because scenario_inputs hands out its path buffers). */
+agora_status input_files_check(scenario *s, agora_error *err);
 
 /* One readable-file check: fails with "where: key: cannot read PATH: reason". */
 agora_status input_file_readable(const scenario *s, const char *key, const char *path,

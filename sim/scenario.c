@@ -1258,6 +1258,33 @@ void scenario_free(scenario *s)
     memcpy(s->source, source, sizeof source);
 }
 
+size_t scenario_inputs(scenario *s, scenario_input out[SCENARIO_MAX_INPUTS])
+{
+    size_t n = 0;
+    if (s->family) {
+        const char *key = NULL;
+        char *path = s->family->input_path ? s->family->input_path(s->family_config, &key) : NULL;
+        if (path)
+            out[n++] = (scenario_input){key, path, NULL, 0};
+        return n;
+    }
+    struct {
+        const char *key;
+        scenario_dist *d;
+        int given;
+        uint64_t width;
+    } dists[] = {
+        {"population.value", &s->population.value, 1, 1},
+        {"population.budget", &s->population.budget, s->population.has_budget, 1},
+        {"population.quality", &s->population.quality, s->population.has_quality, 1},
+        {"mechanism.pair_ctr", &s->mechanism.pair_ctr_file, 1, s->mechanism.slots},
+    };
+    for (size_t k = 0; k < sizeof dists / sizeof dists[0]; k++)
+        if (dists[k].given && dists[k].d->kind == DIST_FILE)
+            out[n++] = (scenario_input){dists[k].key, dists[k].d->path, dists[k].d, dists[k].width};
+    return n;
+}
+
 const char *scenario_where(const scenario *s, const char *key)
 {
     for (size_t i = 0; i < s->n_locs; i++)

@@ -150,6 +150,22 @@ agora_status scenario_read_file(const char *path, char **text, size_t *len, agor
 
 void scenario_free(scenario *s);
 
+/* An input file a scenario names: its key (e.g. "population.value"), the
+ * buffer holding its path, and for per-agent numbers in HDF5 their
+ * distribution and count per agent (dist NULL for other files, e.g. a cloud
+ * request trace). */
+typedef struct {
+    const char *key;
+    char *path;
+    const scenario_dist *dist;
+    uint64_t width;
+} scenario_input;
+
+#define SCENARIO_MAX_INPUTS 8
+
+/* The input files s names, in out; returns how many. */
+size_t scenario_inputs(scenario *s, scenario_input out[SCENARIO_MAX_INPUTS]);
+
 /* "file:line:col" of a key that was read (or the source name when unknown), for
  * errors found after loading, e.g. more ranks than agents. */
 const char *scenario_where(const scenario *s, const char *key);

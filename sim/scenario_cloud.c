@@ -349,6 +349,13 @@ static unsigned long long cloud_partitioned(const void *config)
     return ((const cloud_config *)config)->resources;
 }
 
+static char *cloud_input_path(void *config, const char **key)
+{
+    cloud_config *c = config;
+    *key = "requests.trace";
+    return c->trace[0] ? c->trace : NULL;
+}
+
 static const char *const cloud_keys[] = {"mechanism", "requests", "resources", NULL};
 
 const scenario_family cloud_family = {
@@ -359,4 +366,5 @@ const scenario_family cloud_family = {
     .free_config = cloud_free,
     .partitioned = cloud_partitioned,
     .count_key = "resources.count",
+    .input_path = cloud_input_path,
 };

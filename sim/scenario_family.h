@@ -30,6 +30,9 @@ struct scenario_family {
     /* Optional: the key of the partitioned count when it depends on the config
      * (e.g. pools or harvesters); overrides count_key when set. */
     const char *(*count_key_of)(const void *config);
+    /* Optional: the buffer holding the path of the one input file the config
+     * names, and its key in *key; NULL when it names none. */
+    char *(*input_path)(void *config, const char **key);
 };
 
 /* The registered families, by name or index (NULL past the end). */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "scenario.h"
 
@@ -361,6 +362,28 @@ static agora_status validate(const sweep_ctx *c, agora_error *err)
     return AGORA_OK;
 }
 
+/* Input files named relative to the directory the sweep is made in, made
+ * absolute: a run's job may start in any directory. */
+static agora_status absolute_inputs(scenario *s, agora_error *err)
+{
+    scenario_input in[SCENARIO_MAX_INPUTS];
+    size_t n = scenario_inputs(s, in);
+    char cwd[SCENARIO_PATH_MAX], joined[2 * SCENARIO_PATH_MAX + 2];
+    for (size_t k = 0; k < n; k++) {
+        if (in[k].path[0] == '/')
+            continue;
+        if (!getcwd(cwd, sizeof cwd))
+            return agora_fail(err, AGORA_EIO, "cannot read the current directory: %s",
+                              strerror(errno));
+        snprintf(joined, sizeof joined, "%s/%s", cwd, in[k].path);
+        if (strlen(joined) >= SCENARIO_PATH_MAX)
+            return agora_fail(err, AGORA_EINPUT, "%s: %s: the absolute path %s is too long",
+                              scenario_where(s, in[k].key), in[k].key, joined);
+        memcpy(in[k].path, joined, strlen(joined) + 1);
+    }
+    return AGORA_OK;
+}
+
 /* The resolved scenario text of run r (malloc'd). */
 static agora_status run_yaml(const sweep_ctx *c, size_t r, char **yaml, agora_error *err)
 {
@@ -368,6 +391,10 @@ static agora_status run_yaml(const sweep_ctx *c, size_t r, char **yaml, agora_er
     agora_status st = load_run(c, r, 1, &s, err);
     if (st != AGORA_OK)
         return st;
+    if ((st = absolute_inputs(&s, err)) != AGORA_OK) {
+        scenario_free(&s);
+        return st;
+    }
     *yaml = scenario_to_yaml(&s);
     scenario_free(&s);
     return *yaml ? AGORA_OK : agora_fail(err, AGORA_EINTERNAL, "out of memory");

@@ -288,6 +288,45 @@ START_TEST(test_create_writes_runs)
 }
 END_TEST
 
+/* Input files named relative to where the sweep is made are written absolute
+ * into each run's scenario, so a job that starts elsewhere finds them; an
+ * absolute one stays as it was. */
+START_TEST(test_create_makes_inputs_absolute)
+{
+    char *t = temp_dir(), *scen = join(t, "s.yaml"), *dir = join(t, "sweep");
+    write_text(scen, "seed: 1\nrounds: 2\n"
+                     "population: {agents: 50, value: {dist: file, path: in/v.h5},\n"
+                     "  budget: {dist: file, path: /data/b.h5}}\n"
+                     "market: {auctions: 10, bidders: 4}\n"
+                     "mechanism: {name: gsp, ctr: [0.3, 0.2]}\n");
+    sweep_spec spec;
+    const char *vary[] = {"mechanism.name=gsp"};
+    make_spec(&spec, scen, dir, 1, vary, 1);
+    agora_error err = {{0}};
+    int existed = -1;
+    size_t runs = 0;
+    ck_assert_msg(sweep_create(&spec, &existed, &runs, &err) == AGORA_OK, "%s", err.msg);
+    char *ypath = join(dir, "runs/r0000.yaml"), *yaml = read_text(ypath);
+    ck_assert_ptr_nonnull(yaml);
+    scenario s;
+    ck_assert_msg(scenario_load_text(yaml, strlen(yaml), ypath, NULL, 0, &s, &err) == AGORA_OK,
+                  "%s", err.msg);
+    char cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    char *want = join(cwd, "in/v.h5");
+    ck_assert_str_eq(s.population.value.path, want);
+    ck_assert_str_eq(s.population.budget.path, "/data/b.h5");
+    scenario_free(&s);
+    free(want);
+    free(yaml);
+    free(ypath);
+    sweep_spec_free(&spec);
+    free(dir);
+    free(scen);
+    remove_tree(t);
+}
+END_TEST
+
 START_TEST(test_create_is_idempotent_and_refuses_another)
 {
     char *t = temp_dir(), *scen = join(t, "s.yaml"), *dir = join(t, "sw");
@@ -446,6 +485,7 @@ static Suite *sweep_suite(void)
     suite_add_tcase(s, vary);
     TCase *files = tcase_create("files");
     tcase_add_test(files, test_create_writes_runs);
+    tcase_add_test(files, test_create_makes_inputs_absolute);
     tcase_add_test(files, test_create_is_idempotent_and_refuses_another);
     tcase_add_test(files, test_create_validates_before_writing);
     tcase_add_test(files, test_classify);
