@@ -134,6 +134,13 @@ agora_status cli_parse(int argc, char **argv, cli_args *a, agora_error *err)
     else
         return agora_fail(err, AGORA_EINPUT, "agora: unknown command '%s' (see agora --help)", cmd);
     for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            /* `agora run --help` wants the usage, whatever else the line holds. */
+            cli_free(a);
+            memset(a, 0, sizeof *a);
+            a->command = CLI_HELP;
+            return AGORA_OK;
+        }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
             agora_status st = parse_option(argc, argv, &i, a, err);
             if (st != AGORA_OK)

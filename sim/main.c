@@ -161,6 +161,23 @@ static void quicken_start(void)
     setenv("OMPI_MCA_pml", "ob1", 0);
 }
 
+/* AGORA_SIMD forces one instruction-set path (README); a misspelt value would
+ * otherwise be taken silently as "not avx512", which is a choice too. */
+static agora_status check_simd_choice(agora_error *err)
+{
+    static const char *const paths[] = {"scalar", "sse2", "avx2", "avx512"};
+    const char *forced = getenv("AGORA_SIMD");
+    if (!forced)
+        return AGORA_OK;
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
+        if (strcmp(forced, paths[k]) == 0)
+            return AGORA_OK;
+    return agora_fail(err, AGORA_EINPUT,
+                      "agora: AGORA_SIMD=%s: expected scalar, sse2, avx2 or avx512 (or leave it "
+                      "unset for the best the CPU has)",
+                      forced);
+}
+
 static agora_status execute(const cli_args *args, int rank, int ranks, agora_error *err)
 {
     char *text = NULL;
@@ -211,6 +228,11 @@ int main(int argc, char **argv)
     agora_error err = {{0}};
     agora_status st = cli_parse(argc, argv, &args, &err);
     if (st != AGORA_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        cli_free(&args);
+        return (int)st;
+    }
+    if ((st = check_simd_choice(&err)) != AGORA_OK) {
         fprintf(stderr, "%s\n", err.msg);
         cli_free(&args);
         return (int)st;

@@ -93,6 +93,8 @@ check "cli: missing scenario file" "no_such_file.yaml: cannot read: No such file
     "$SCRATCH" "$AGORA" run no_such_file.yaml --out "$TMP/out.h5"
 check "cli: unknown option" "--frobnicate" \
     "$SCRATCH" "$AGORA" run good.yaml --frobnicate --out "$TMP/out.h5"
+check "cli: AGORA_SIMD misspelt" "AGORA_SIMD=avx-512: expected scalar, sse2, avx2 or avx512" \
+    "$SCRATCH" env AGORA_SIMD=avx-512 "$AGORA" run good.yaml --out "$TMP/out.h5"
 check "cli: --set without =" "--set rounds" \
     "$SCRATCH" "$AGORA" run good.yaml --set rounds --out "$TMP/out.h5"
 check "cli: --set with a bad value" "--set rounds=many: rounds: expected a whole number" \
@@ -107,6 +109,17 @@ check "cli: --out under a file" "output.path: $SCRATCH/good.yaml is not a direct
     "$SCRATCH" "$AGORA" run good.yaml --out "$SCRATCH/good.yaml/x.h5"
 check "cli: --out cannot be created" "output.path: cannot create '/proc/x.h5.partial': No such file" \
     "$SCRATCH" "$AGORA" run good.yaml --out /proc/x.h5
+
+# --help after a command prints the usage and succeeds, whatever else is given.
+for cmd in "run good.yaml --help" "check -h" "diff a.h5 --help"; do
+    if out=$(cd "$SCRATCH" && "$AGORA" $cmd 2>&1) && [[ $out == "usage: agora run"* ]]; then
+        echo "PASS cli: agora $cmd prints the usage"
+        passed=$((passed + 1))
+    else
+        echo "FAIL cli: agora $cmd: $(printf '%s' "$out" | head -1)"
+        failed=$((failed + 1))
+    fi
+done
 
 # More ranks than agents: mpirun adds its own notice that a rank exited non-zero,
 # so here the one line must be agora's and come once, whatever mpirun adds.
