@@ -343,6 +343,25 @@ static agora_status read_ctr_geometric(loader *L, const yt_node *ctr, const yt_n
     return AGORA_OK;
 }
 
+/* The largest quality an ad of the population can have when the scenario
+ * fixes it (a constant, a uniform's upper end, a list's largest); 1 without
+ * quality or where draws or a file decide (population.c checks each agent's
+ * quality * ctr then). AIGC markets do not scale clicks by quality here. */
+static double quality_bound(const scenario *s)
+{
+    const scenario_dist *d = &s->population.quality;
+    if (!s->population.has_quality || s->mechanism.aigc)
+        return 1.0;
+    if (d->kind == DIST_CONSTANT)
+        return d->a;
+    if (d->kind == DIST_UNIFORM)
+        return d->b;
+    double most = 0.0;
+    for (size_t i = 0; d->kind == DIST_LIST && i < d->n; i++)
+        most = d->list[i] > most ? d->list[i] : most;
+    return d->kind == DIST_LIST ? most : 1.0;
+}
+
 static agora_status read_clicks(loader *L, const yt_node *clicks)
 {
     scenario *s = L->s;
@@ -353,19 +372,26 @@ static agora_status read_clicks(loader *L, const yt_node *clicks)
         if (st != AGORA_OK)
             return st;
     }
-    /* `over`: the first slot whose ctr cannot be a probability, or slots if none. */
+    /* `over`: the first slot whose click probability quality * ctr cannot be a
+     * probability, or slots if none. */
     uint32_t slots = s->mechanism.slots, over = slots;
+    double q = quality_bound(s);
     for (uint32_t i = 0; i < slots && over == slots; i++)
-        if (s->mechanism.ctr[i] > 1)
+        if (q * s->mechanism.ctr[i] > 1)
             over = i;
     /* click_names order: expected, sampled, bernoulli, poisson */
     static const click_model models[] = {CLICKS_EXPECTED, CLICKS_BERNOULLI, CLICKS_BERNOULLI,
                                          CLICKS_POISSON};
     s->mechanism.clicks = which == 1 && over < slots ? CLICKS_POISSON : models[which];
-    if (which == 2 && over < slots)
+    if (which == 2 && over < slots && q == 1.0)
         return fail_at(L, clicks, "mechanism.clicks",
                        "bernoulli needs every ctr <= 1, but ctr %u is %.15g (use poisson)", over,
                        s->mechanism.ctr[over]);
+    if (which == 2 && over < slots)
+        return fail_at(L, clicks, "mechanism.clicks",
+                       "bernoulli needs quality * ctr <= 1, but population.quality reaches %.15g "
+                       "and ctr %u is %.15g (use poisson)",
+                       q, over, s->mechanism.ctr[over]);
     return AGORA_OK;
 }
 

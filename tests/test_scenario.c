@@ -274,6 +274,26 @@ START_TEST(test_click_models)
     load_ok(BASE, poisson, 1, &s);
     ck_assert_int_eq(s.mechanism.clicks, CLICKS_POISSON);
     scenario_free(&s);
+    /* Clicks are quality * ctr draws: a quality the scenario bounds counts. With
+     * ctr[0] = 0.3, a quality up to 4 (or uniform up to 5) can give 1.2 or 1.5,
+     * not a probability; up to 3 gives at most 0.9. */
+    static const char *const q4[] = {"population.quality=4", "mechanism.clicks=sampled"};
+    static const char *const u5[] = {"population.quality={dist: uniform, low: 1, high: 5}",
+                                     "mechanism.clicks=sampled"};
+    static const char *const q3[] = {"population.quality=3", "mechanism.clicks=sampled"};
+    load_ok(BASE, q4, 2, &s);
+    ck_assert_int_eq(s.mechanism.clicks, CLICKS_POISSON);
+    scenario_free(&s);
+    load_ok(BASE, u5, 2, &s);
+    ck_assert_int_eq(s.mechanism.clicks, CLICKS_POISSON);
+    scenario_free(&s);
+    load_ok(BASE, q3, 2, &s);
+    ck_assert_int_eq(s.mechanism.clicks, CLICKS_BERNOULLI);
+    scenario_free(&s);
+    static const char *const bernoulli[] = {"population.quality=4", "mechanism.clicks=bernoulli"};
+    expect_error_ov(BASE, bernoulli, 2,
+                    "--set mechanism.clicks=bernoulli: mechanism.clicks: bernoulli needs quality * "
+                    "ctr <= 1, but population.quality reaches 4 and ctr 0 is 0.3 (use poisson)");
 }
 END_TEST
 
