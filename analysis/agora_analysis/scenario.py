@@ -75,8 +75,43 @@ class Scenario:
                          else name)
         return ", ".join(parts)
 
+    def family_digest(self):
+        """The digest rows of a family other than position auctions, or None."""
+        family = self.get("family", "position")
+        t = self.tree
+        if family == "commons":
+            c = t.get("commons") or {}
+            groups = ", ".join(f"{g.get('behaviour', '?')} {g.get('share', 0) * 100:g}%"
+                               for g in c.get("behaviours") or [])
+            rows = [("family", "commons"),
+                    ("pools", f"{c.get('pools', '?')} x {c.get('harvesters_per_pool', '?')} "
+                     f"harvesters ({c.get('mode', '?')}, {c.get('regrowth', '?')} regrowth)"),
+                    ("harvesters", groups or "?")]
+        elif family == "cloud":
+            rows = [("family", "cloud"),
+                    ("mechanism", str((t.get("mechanism") or {}).get("name", "?"))),
+                    ("requests", f"{self.get('requests.per_round', '?')} per round"
+                     + (f", from {self.get('requests.trace')}" if self.get("requests.trace")
+                        else "")),
+                    ("resources", str(self.get("resources.count", "?")))]
+        elif family == "facility":
+            pop = t.get("population") or {}
+            size = (f"{pop.get('instances', '?')} instances x {pop.get('agents', '?')} agents"
+                    if pop.get("scale", "instances") == "instances"
+                    else f"one instance of {pop.get('agents', '?')} agents")
+            rows = [("family", "facility"),
+                    ("mechanism", str((t.get("mechanism") or {}).get("name", "?"))),
+                    ("population", size),
+                    ("behaviour", str((t.get("behaviour") or {}).get("name", "?")))]
+        else:
+            return None
+        return rows + [("rounds", str(self.get("rounds", "?"))), ("seed", str(self.get("seed", "?")))]
+
     def digest(self):
         """The few facts a reader wants first, as (label, text) rows."""
+        rows = self.family_digest()
+        if rows is not None:
+            return rows
         mech = self.tree.get("mechanism") or {}
         mech_parts = [str(mech.get("name", "?"))]
         for key, label in (("slots", "slots"), ("reserve", "reserve"), ("clicks", "clicks")):

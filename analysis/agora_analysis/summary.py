@@ -56,7 +56,7 @@ def render_summary(run, agents=False):
         shown = ", ".join(map(str, snaps[:8])) + (", ..." if len(snaps) > 8 else "")
         rows.append(("snapshots", f"{len(snaps)}, after rounds {shown}: "
                      + ", ".join(s["agent_fields"])))
-    else:
+    elif run.scenario.get("family", "position") == "position":
         rows.append(("snapshots", "none"))
     width = max(len(k) for k, _ in rows)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in rows]

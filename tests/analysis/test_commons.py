@@ -38,3 +38,17 @@ def test_compare_across_families_is_refused(fishery_file, gsp_file, cli):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1, done.stderr
     assert "no metric in common" in done.stderr and str(gsp_file) in done.stderr
+
+
+def test_summary_describes_the_family(fishery_file, cli):
+    """A commons run's summary names its family, pools and harvesters from the
+    scenario (it printed 'mechanism ?' and 'agents ?', the position fields)."""
+    done = cli("summary", fishery_file)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split(None, 1)[1] for line in done.stdout.splitlines()[1:8]
+            if line.startswith("  ") and len(line.split()) > 1}
+    assert rows["family"] == "commons"
+    assert rows["pools"] == "1 x 5 harvesters (global, doubling regrowth)"
+    assert rows["harvesters"] == "fixed_quota 20%, sustainable 40%, imitate_best 20%, defector 20%"
+    assert "?" not in done.stdout.split("Metrics")[0]
+    assert "snapshots" not in done.stdout
