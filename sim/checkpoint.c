@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "durable.h"
-#include "resume_compare.h"
 #include "h5_attr.h"
 #include "io_cause.h"
+#include "resume_compare.h"
 #include "version.h"
 
 #define CHUNK ((hsize_t)1 << 17)
@@ -191,11 +192,15 @@ static agora_status read_blocks(const char *path, const char *scenario_text,
     int rank, code = AGORA_OK;
     MPI_Comm_rank(comm, &rank);
     if (rank == 0) {
+        /* A directory opens with fopen, and MPI-IO then prints a line per read. */
+        struct stat sb;
         FILE *probe = fopen(path, "rb");
         if (!probe)
             code = agora_fail(err, AGORA_EINPUT, "%s: --resume: cannot read: %s", path,
                               strerror(errno));
-        else
+        else if (fstat(fileno(probe), &sb) != 0 || !S_ISREG(sb.st_mode))
+            code = agora_fail(err, AGORA_EINPUT, "%s: --resume: not a regular file", path);
+        if (probe)
             fclose(probe);
     }
     MPI_Bcast(&code, 1, MPI_INT, 0, comm);

@@ -240,8 +240,15 @@ static agora_status setup(cloud_run *r, agora_error *err)
         agora_status st = input_file_readable(r->s, "requests.trace", c->trace, err);
         if (st != AGORA_OK)
             return st;
-        return cloud_trace_load(c->trace, r->n, r->s->rounds, r->req_lo, r->req_hi, &r->trace,
-                                err);
+        st = cloud_trace_load(c->trace, r->n, r->s->rounds, r->req_lo, r->req_hi, &r->trace, err);
+        if (st == AGORA_EINPUT) { /* the trace's own line, behind the key that named it */
+            char line[2 * sizeof err->msg];
+            snprintf(line, sizeof line, "%s: requests.trace: %s",
+                     scenario_where(r->s, "requests.trace"), err->msg);
+            memcpy(err->msg, line, sizeof err->msg - 1);
+            err->msg[sizeof err->msg - 1] = '\0';
+        }
+        return st;
     }
     return AGORA_OK;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dist_file.h"
@@ -10,10 +11,14 @@
 agora_status input_file_readable(const scenario *s, const char *key, const char *path,
                                  agora_error *err)
 {
-    if (access(path, R_OK) == 0)
-        return AGORA_OK;
-    return agora_fail(err, AGORA_EINPUT, "%s: %s: cannot read %s: %s", scenario_where(s, key), key,
-                      path, strerror(errno));
+    struct stat sb;
+    if (access(path, R_OK) != 0)
+        return agora_fail(err, AGORA_EINPUT, "%s: %s: cannot read %s: %s", scenario_where(s, key),
+                          key, path, strerror(errno));
+    if (stat(path, &sb) != 0 || S_ISDIR(sb.st_mode))
+        return agora_fail(err, AGORA_EINPUT, "%s: %s: %s is a directory; name a file in it",
+                          scenario_where(s, key), key, path);
+    return AGORA_OK;
 }
 
 agora_status input_files_check(scenario *s, agora_error *err)

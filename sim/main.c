@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "family_run.h"
 #include "input_files.h"
+#include "output_paths.h"
 #include "scenario_family.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -193,6 +194,8 @@ static agora_status execute(const cli_args *args, int rank, int ranks, agora_err
         st = agora_fail(err, AGORA_EINTERNAL, "out of memory");
     if (st == AGORA_OK && args->command == CLI_CHECK)
         st = input_files_check(&s, err);
+    if (st == AGORA_OK)
+        st = output_paths_check(&s, MPI_COMM_WORLD, err);
     if (st == AGORA_OK && args->command == CLI_CHECK) {
         if (rank == 0)
             fputs(resolved, stdout);

@@ -109,6 +109,23 @@ check "cli: --out under a file" "output.path: $SCRATCH/good.yaml is not a direct
     "$SCRATCH" "$AGORA" run good.yaml --out "$SCRATCH/good.yaml/x.h5"
 check "cli: --out cannot be created" "output.path: cannot create '/proc/x.h5.partial': No such file" \
     "$SCRATCH" "$AGORA" run good.yaml --out /proc/x.h5
+# Paths that would cost the user a file: the run renames its output over
+# whatever is there and removes its checkpoint at the end.
+mkfifo "$WORK/fifo"
+check "cli: --out a FIFO" "output.path: $WORK/fifo is not a regular file" \
+    "$SCRATCH" "$AGORA" run good.yaml --out "$WORK/fifo"
+check "cli: --out the scenario itself" "output.path: good.yaml exists and is not an HDF5 file" \
+    "$SCRATCH" "$AGORA" run good.yaml --out good.yaml
+check "cli: checkpoint is the scenario" "output.checkpoint: good.yaml exists and is not an HDF5 file" \
+    "$SCRATCH" "$AGORA" run good.yaml --out "$TMP/out.h5" --set output.checkpoint=good.yaml
+check "cli: checkpoint is the output by another name" \
+    "output.checkpoint: $TMP/./out.h5 is the output file ($TMP/out.h5) under another name" \
+    "$SCRATCH" "$AGORA" run good.yaml --out "$TMP/out.h5" --set "output.checkpoint=$TMP/./out.h5"
+check "cli: checkpoint cannot be created" \
+    "output.checkpoint: cannot create '/proc/c.h5.tmp': No such file" \
+    "$SCRATCH" "$AGORA" run good.yaml --out "$TMP/out.h5" --set output.checkpoint=/proc/c.h5
+check "cli: --resume a folder" "$SCRATCH: --resume: not a regular file" \
+    "$SCRATCH" "$AGORA" run good.yaml --out "$TMP/out.h5" --resume "$SCRATCH"
 
 # --help after a command prints the usage and succeeds, whatever else is given.
 for cmd in "run good.yaml --help" "check -h" "diff a.h5 --help"; do
