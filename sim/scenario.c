@@ -115,6 +115,9 @@ static agora_status read_dist_params(loader *L, const yt_node *map, const char *
         return fail_at(L, nb, sub, "must be greater than low (%s), got %s", na->text, nb->text);
     if (d->kind == DIST_LOGNORMAL && !(d->b >= 0))
         return fail_at(L, nb, sub, "must not be negative, got %s", nb->text);
+    yt_child_path(sub, sizeof sub, key, first);
+    if (d->kind == DIST_LOGNORMAL)
+        return check_lognormal(L, na, sub, d->a, d->b);
     return AGORA_OK;
 }
 

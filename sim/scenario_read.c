@@ -401,6 +401,18 @@ agora_status check_bound(loader *L, const yt_node *n, const char *key, double v,
     return AGORA_OK;
 }
 
+agora_status check_lognormal(loader *L, const yt_node *n, const char *key, double mu,
+                             double sigma)
+{
+    double reach = fabs(mu) + 8.58 * sigma;
+    if (reach <= 700.0)
+        return AGORA_OK;
+    return fail_at(L, n, key,
+                   "lognormal(%.6g, %.6g) can draw numbers that overflow or vanish (exp of "
+                   "+-%.6g); keep |mu| + 8.58 sigma <= 700",
+                   mu, sigma, reach);
+}
+
 /* A list of finite numbers, each bounded below; malloc'd into *out. */
 agora_status read_number_list(loader *L, const yt_node *n, const char *key,
                                      lower_bound lb, double **out, size_t *count)

@@ -55,6 +55,12 @@ agora_status read_choice(loader *L, const yt_node *n, const char *key, const cha
 int read_bool_text(const yt_node *n, int *out);
 agora_status check_bound(loader *L, const yt_node *n, const char *key, double v,
                          lower_bound lb);
+/* lognormal(mu, sigma) whose every draw is a finite positive number: the
+ * normal draws of sim/rng.c stay within 8.58 standard deviations (the log of
+ * their smallest uniform, 2^-53), so |mu| + 8.58 sigma <= 700 keeps exp away
+ * from overflow (709.8) and from vanishing. `n` is the mu node, `key` its key. */
+agora_status check_lognormal(loader *L, const yt_node *n, const char *key, double mu,
+                             double sigma);
 /* A non-empty list of finite numbers each bounded below; malloc'd into *out. */
 agora_status read_number_list(loader *L, const yt_node *n, const char *key, lower_bound lb,
                               double **out, size_t *count);

@@ -720,6 +720,11 @@ static const bad_case value_cases[] = {
      "test.yaml:2:62: population.value.high: must be greater than low (1), got 1"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: lognormal, mu: 0, sigma: -1}}\n",
      "test.yaml:2:64: population.value.sigma: must not be negative, got -1"},
+    /* exp(800 + 8.58 sigma) overflows: every draw would be inf (sim/rng.c's
+     * normal draws reach 8.58 standard deviations). */
+    {"rounds: 10\npopulation: {agents: 5, value: {dist: lognormal, mu: 800, sigma: 1}}\n",
+     "test.yaml:2:54: population.value.mu: lognormal(800, 1) can draw numbers that overflow or "
+     "vanish (exp of +-808.58); keep |mu| + 8.58 sigma <= 700"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: uniform, low: 1, sigma: 2}}\n",
      "test.yaml:2:56: population.value.sigma: unknown key (expected one of: dist, low, high)"},
     {"rounds: 10\npopulation: {agents: 5, value: {dist: uniform, low: 1}}\n",
