@@ -96,6 +96,9 @@ static agora_status parse_option(int argc, char **argv, int *i, cli_args *a, ago
         if ((st = option_value(argc, argv, i, &value, err)) != AGORA_OK)
             return st;
         char *o;
+        /* "seed=" would remove the key, silently running the default seed. */
+        if (opt[2] == 's' && !*value)
+            return agora_fail(err, AGORA_EINPUT, "agora: --seed needs a number, got ''");
         if (opt[2] == 's') {
             size_t n = strlen(value) + 6;
             o = malloc(n);

@@ -99,6 +99,8 @@ check "cli: --set without =" "--set rounds" \
     "$SCRATCH" "$AGORA" run good.yaml --set rounds --out "$TMP/out.h5"
 check "cli: --set with a bad value" "--set rounds=many: rounds: expected a whole number" \
     "$SCRATCH" "$AGORA" run good.yaml --set rounds=many --out "$TMP/out.h5"
+check "cli: --seed ''" "agora: --seed needs a number, got ''" \
+    "$SCRATCH" "$AGORA" run good.yaml --seed "" --out "$TMP/out.h5"
 check "cli: --seed abc" "abc" \
     "$SCRATCH" "$AGORA" run good.yaml --seed abc --out "$TMP/out.h5"
 check "cli: --out in a missing directory" "output.path" \
