@@ -15,8 +15,11 @@
 static const unsigned char HDF5_SIGNATURE[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
 /* An existing file under `path` may be replaced only when it is a regular
- * file holding HDF5 (a former output or checkpoint) or nothing. */
-static agora_status replaceable(const scenario *s, const char *key, const char *path,
+ * file, and for a final name (`hdf5` set) one holding HDF5 (a former output or
+ * checkpoint: both appear only by renaming a complete file) or nothing. The
+ * .partial and .tmp names are agora's own, and a killed run leaves them
+ * unfinished, without a signature yet. */
+static agora_status replaceable(const scenario *s, const char *key, const char *path, int hdf5,
                                 agora_error *err)
 {
     struct stat sb;
@@ -30,7 +33,7 @@ static agora_status replaceable(const scenario *s, const char *key, const char *
                           "%s: %s: %s is not a regular file (a device, pipe or folder there "
                           "would be replaced)",
                           where, key, path);
-    if (sb.st_size == 0)
+    if (!hdf5 || sb.st_size == 0)
         return AGORA_OK;
     unsigned char head[sizeof HDF5_SIGNATURE] = {0};
     FILE *f = fopen(path, "rb");
@@ -81,13 +84,13 @@ static agora_status check_paths(const scenario *s, agora_error *err)
     char partial[SCENARIO_PATH_MAX + 16], tmp[SCENARIO_PATH_MAX + 16];
     snprintf(partial, sizeof partial, "%s.partial", s->output.path);
     snprintf(tmp, sizeof tmp, "%s.tmp", s->output.checkpoint);
-    agora_status st = replaceable(s, "output.path", s->output.path, err);
+    agora_status st = replaceable(s, "output.path", s->output.path, 1, err);
     if (st == AGORA_OK)
-        st = replaceable(s, "output.path", partial, err);
+        st = replaceable(s, "output.path", partial, 0, err);
     if (st == AGORA_OK)
-        st = replaceable(s, "output.checkpoint", s->output.checkpoint, err);
+        st = replaceable(s, "output.checkpoint", s->output.checkpoint, 1, err);
     if (st == AGORA_OK)
-        st = replaceable(s, "output.checkpoint", tmp, err);
+        st = replaceable(s, "output.checkpoint", tmp, 0, err);
     if (st != AGORA_OK)
         return st;
     char out[2 * SCENARIO_PATH_MAX], ckpt[2 * SCENARIO_PATH_MAX], part[2 * SCENARIO_PATH_MAX];

@@ -1,9 +1,9 @@
 /* The files a run writes, checked before anything runs, so that a mistyped
  * path can never cost the user a file: output.path and output.checkpoint (and
  * their .partial and .tmp companions) must be regular files where they exist,
- * and HDF5 (or empty) ones, since the run overwrites them and removes its
- * checkpoint when done; the checkpoint must not be the output under another
- * name; and the checkpoint's folder must take a new file. */
+ * the two final names HDF5 (or empty) ones, since the run overwrites them and
+ * removes its checkpoint when done; the checkpoint must not be the output
+ * under another name; and both folders must take a new file. */
 #ifndef AGORA_OUTPUT_PATHS_H
 #define AGORA_OUTPUT_PATHS_H
 

@@ -232,7 +232,7 @@ refused "--set values whose round sum leaves the exact range" 2 \
     "round 0: welfare is beyond the range of exact sums" good.yaml \
     --set population.value=1e20 --set market.auctions=1e6 --set 'mechanism.ctr=[1]' \
     --set agents= --set rounds=1
-refused "--set a budget that draws 0" 2 "population.budget: agent 0 draws 0" \
+refused "--set a budget that would draw 0" 2 "population.budget.mu: lognormal(-800, 1) can draw numbers that overflow or vanish" \
     good.yaml --set 'population.budget={dist: lognormal, mu: -800, sigma: 1}'
 if [ -n "$MPIEXEC" ]; then
     run_case 120 "$MPIEXEC" --allow-run-as-root --oversubscribe -n 2 "$AGORA" run good.yaml \

@@ -259,21 +259,23 @@ START_TEST(test_geometric_ctr)
 }
 END_TEST
 
+/* The click model the overrides resolve to. */
+static void expect_clicks(const char *const *ov, size_t n, click_model want)
+{
+    scenario s;
+    load_ok(BASE, ov, n, &s);
+    ck_assert_int_eq(s.mechanism.clicks, want);
+    scenario_free(&s);
+}
+
 START_TEST(test_click_models)
 {
     static const char *const sampled[] = {"mechanism.clicks=sampled"};
     static const char *const big[] = {"mechanism.ctr=[3, 0.5]", "mechanism.clicks=sampled"};
     static const char *const poisson[] = {"mechanism.clicks=poisson"};
-    scenario s;
-    load_ok(BASE, sampled, 1, &s);
-    ck_assert_int_eq(s.mechanism.clicks, CLICKS_BERNOULLI);
-    scenario_free(&s);
-    load_ok(BASE, big, 2, &s);
-    ck_assert_int_eq(s.mechanism.clicks, CLICKS_POISSON);
-    scenario_free(&s);
-    load_ok(BASE, poisson, 1, &s);
-    ck_assert_int_eq(s.mechanism.clicks, CLICKS_POISSON);
-    scenario_free(&s);
+    expect_clicks(sampled, 1, CLICKS_BERNOULLI);
+    expect_clicks(big, 2, CLICKS_POISSON);
+    expect_clicks(poisson, 1, CLICKS_POISSON);
     /* Clicks are quality * ctr draws: a quality the scenario bounds counts. With
      * ctr[0] = 0.3, a quality up to 4 (or uniform up to 5) can give 1.2 or 1.5,
      * not a probability; up to 3 gives at most 0.9. */
@@ -281,15 +283,9 @@ START_TEST(test_click_models)
     static const char *const u5[] = {"population.quality={dist: uniform, low: 1, high: 5}",
                                      "mechanism.clicks=sampled"};
     static const char *const q3[] = {"population.quality=3", "mechanism.clicks=sampled"};
-    load_ok(BASE, q4, 2, &s);
-    ck_assert_int_eq(s.mechanism.clicks, CLICKS_POISSON);
-    scenario_free(&s);
-    load_ok(BASE, u5, 2, &s);
-    ck_assert_int_eq(s.mechanism.clicks, CLICKS_POISSON);
-    scenario_free(&s);
-    load_ok(BASE, q3, 2, &s);
-    ck_assert_int_eq(s.mechanism.clicks, CLICKS_BERNOULLI);
-    scenario_free(&s);
+    expect_clicks(q4, 2, CLICKS_POISSON);
+    expect_clicks(u5, 2, CLICKS_POISSON);
+    expect_clicks(q3, 2, CLICKS_BERNOULLI);
     static const char *const bernoulli[] = {"population.quality=4", "mechanism.clicks=bernoulli"};
     expect_error_ov(BASE, bernoulli, 2,
                     "--set mechanism.clicks=bernoulli: mechanism.clicks: bernoulli needs quality * "
