@@ -16,9 +16,7 @@
 set -u
 agora=$1 mpiexec=$2 python=$3
 . "$(dirname "$0")/checks.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
+in_scratch
 
 "$python" - <<'PY' || { echo "FAIL writing the inputs"; exit 1; }
 import h5py, numpy as np
@@ -66,15 +64,8 @@ for name, text in markets.items():
 PY
 
 for market in mnl truthful cascade; do
-  "$agora" run "$market-list.yaml" --out "$market-list.h5" --quiet || fail "the $market inline run"
-  for p in 1 2 3; do
-    if mpi "$p" "$agora" run "$market-file.yaml" --out "$market-file-$p.h5" --quiet &&
-       same "$market-list.h5" "$market-file-$p.h5"; then
-      pass "$market market: pair CTRs from a file at $p ranks equal the inline matrix"
-    else
-      fail "$market market: pair CTRs from a file at $p ranks"
-    fi
-  done
+  same_at_ranks "$market market: pair CTRs from a file equal the inline matrix" \
+    "$market-list" "$market-file"
 done
 # The comparisons above mean something only if the matrix changes the outcome.
 sed '/pair_ctr/d' mnl-file.yaml > generator.yaml

@@ -21,9 +21,7 @@
 set -u
 agora=$1 mpiexec=$2 python=$3
 . "$(dirname "$0")/checks.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
+in_scratch
 
 "$python" - <<'PY' || { echo "FAIL writing the inputs"; exit 1; }
 import h5py, numpy as np
@@ -76,14 +74,7 @@ with open("budget-file.yaml", "w") as y:
             "  budget: {dist: file, path: values.h5, dataset: budget}\n")
 PY
 
-"$agora" run list.yaml --out list.h5 --quiet || fail "the inline list run"
-for p in 1 2 3; do
-  if mpi "$p" "$agora" run file.yaml --out "file-$p.h5" --quiet && same list.h5 "file-$p.h5"; then
-    pass "values from a file at $p ranks equal the inline list"
-  else
-    fail "values from a file at $p ranks"
-  fi
-done
+same_at_ranks "values from a file equal the inline list" list file
 if mpi 2 "$agora" run file.yaml --out row.h5 --quiet --set population.value.dataset=/agents/value &&
    same list.h5 row.h5; then
   pass "a [1, agents] row reads as [agents]"
@@ -104,15 +95,8 @@ else
   fail "budgets from a file"
 fi
 for market in scored plain aigc; do
-  "$agora" run "$market-qlist.yaml" --out "$market-qlist.h5" --quiet || fail "the $market quality list run"
-  for p in 1 2 3; do
-    if mpi "$p" "$agora" run "$market-qfile.yaml" --out "$market-qfile-$p.h5" --quiet &&
-       same "$market-qlist.h5" "$market-qfile-$p.h5"; then
-      pass "$market market: qualities from a file at $p ranks equal the inline list"
-    else
-      fail "$market market: qualities from a file at $p ranks"
-    fi
-  done
+  same_at_ranks "$market market: qualities from a file equal the inline list" \
+    "$market-qlist" "$market-qfile"
 done
 mpi 2 "$agora" run file.yaml --out resumed.h5 --quiet --stop-after 3 2> /dev/null
 if mpi 3 "$agora" run file.yaml --out resumed.h5 --quiet --resume resumed.ckpt.h5 &&
