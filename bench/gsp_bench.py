@@ -14,8 +14,11 @@ runs so that machine drift hits every configuration alike. Prints:
   - the 1-rank round loop pinned to CPU 0 and to CPU 1: a VM's two vCPUs are
     not always equally fast, and a 2-rank figure follows the slower;
   - the memory floor of the 1-rank round (bench/memory_floor.c, when a C
-    compiler is found: only the round's unavoidable random accesses), as the
-    most times the peer any 1-rank engine could reach on this machine;
+    compiler is found: only the round's random accesses, in the order the
+    auctions make them), as the most times the peer a 1-rank engine taking
+    requests in that order could reach on this machine, and the time to
+    stream every agent's lines once instead (an engine sorting each round's
+    requests by agent first could come closer to that);
   - two 1-rank runs at once, one pinned to each CPU: what the machine itself
     allows for weak scaling when nothing is exchanged;
   - how long a cache line takes from CPU 0 to CPU 1 (bench/vcpu_distance.c,
@@ -125,13 +128,13 @@ def build_c(tmp, name, *flags):
 
 
 def memory_floor(exe):
-    """Seconds of 20 standard rounds' unavoidable random accesses on one core
-    (bench/memory_floor.c), or None."""
+    """Seconds of 20 standard rounds' random accesses on one core, and of
+    streaming every agent's lines once a round (bench/memory_floor.c), or None."""
     if not exe:
         return None
     text = subprocess.run([exe], capture_output=True, text=True).stdout
-    found = re.search(r"\(([0-9.]+) s for 20 rounds\)", text)
-    return float(found.group(1)) if found else None
+    found = re.findall(r"\(([0-9.]+) s for 20 rounds\)", text)
+    return (float(found[0]), float(found[-1])) if len(found) == 3 else None
 
 
 def vcpu_distance(exe):
@@ -248,10 +251,12 @@ def main():
               f"s): {both:.3f}: the machine itself allows an efficiency of "
               f"{median_of(runs['1'], 'rounds') / both:.2f}")
     if None not in floors:
-        floor = statistics.median(floors)
+        floor = statistics.median(f[0] for f in floors)
+        stream = statistics.median(f[1] for f in floors)
         bids = AUCTIONS * BIDDERS * ROUNDS
-        print(f"memory floor of the 1-rank round (bench/memory_floor.c, median s): {floor:.3f}: "
-              f"no 1-rank engine gets past {bids / floor / peer:.1f}x the peer on this machine")
+        print(f"memory floor of the 1-rank round, requests in auction order "
+              f"(bench/memory_floor.c, median s): {floor:.3f}: at most {bids / floor / peer:.1f}x "
+              f"the peer; streaming every agent's lines once instead: {stream:.3f}")
     strong = median_of(runs["1"], "rounds") / median_of(runs["2"], "rounds")
     print(f"strong scaling, 2 ranks at the same size: speed-up {strong:.2f}")
     if cpus[0] is not None:
