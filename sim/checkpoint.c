@@ -66,17 +66,34 @@ static hid_t open_parallel(const char *path, int create, MPI_Comm comm)
     return f;
 }
 
+/* What the header says, hashed: the scenario text (FNV-1a), the round to play
+ * next, the count of entities and the state's digest. The state digest covers
+ * only the state, so without this an edited round_next resumed at that round
+ * and a damaged byte of the text read as "a different scenario". */
+static uint64_t header_digest(const char *text, uint64_t round_next, uint64_t entities,
+                              uint64_t digest)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        h = (h ^ *c) * 0x100000001b3ull;
+    h = agent_mix64(h ^ round_next);
+    h = agent_mix64(h ^ entities);
+    return agent_mix64(h ^ digest);
+}
+
 static agora_status write_contents(hid_t f, const char *text, uint64_t round_next,
                                    uint64_t entities, uint64_t digest, const state_block *blocks,
                                    size_t n)
 {
     uint64_t layout = CHECKPOINT_LAYOUT_VERSION;
+    uint64_t header = header_digest(text, round_next, entities, digest);
     if (h5_put_string(f, "format", "agora checkpoint") < 0 ||
         h5_put_number(f, "layout_version", H5T_NATIVE_UINT64, &layout) < 0 ||
         h5_put_string(f, "version", AGORA_VERSION) < 0 || h5_put_string(f, "scenario", text) < 0 ||
         h5_put_number(f, "round_next", H5T_NATIVE_UINT64, &round_next) < 0 ||
         h5_put_number(f, "agents", H5T_NATIVE_UINT64, &entities) < 0 ||
-        h5_put_number(f, "state_digest", H5T_NATIVE_UINT64, &digest) < 0)
+        h5_put_number(f, "state_digest", H5T_NATIVE_UINT64, &digest) < 0 ||
+        h5_put_number(f, "header_digest", H5T_NATIVE_UINT64, &header) < 0)
         return AGORA_EIO;
     for (size_t k = 0; k < n; k++) {
         const state_block *b = &blocks[k];
@@ -145,7 +162,7 @@ static agora_status check_header(hid_t f, const char *path, const char *text, ui
                                  uint64_t *round_next, uint64_t *digest, agora_error *err)
 {
     char *format = h5_get_string(f, "format"), *saved = h5_get_string(f, "scenario");
-    uint64_t layout = 0, n = 0;
+    uint64_t layout = 0, n = 0, header = 0;
     agora_status st = AGORA_OK;
     char a[160], b[160];
     if (!format || strcmp(format, "agora checkpoint") != 0 || !saved ||
@@ -155,6 +172,12 @@ static agora_status check_header(hid_t f, const char *path, const char *text, ui
     else if (layout != CHECKPOINT_LAYOUT_VERSION)
         st = agora_fail(err, AGORA_EINPUT, "%s: checkpoint layout %llu, this agora reads %d",
                         path, (unsigned long long)layout, CHECKPOINT_LAYOUT_VERSION);
+    else if (h5_get_u64(f, "header_digest", &header) < 0 ||
+             header != header_digest(saved, *round_next, n, *digest))
+        st = agora_fail(err, AGORA_EINPUT,
+                        "%s: the header (scenario, round_next, agents) does not match the "
+                        "checkpoint's digest: damaged checkpoint",
+                        path);
     else if (resume_texts_differ(saved, text, a, b, sizeof a))
         st = agora_fail(err, AGORA_EINPUT,
                         "%s: checkpoint of a different scenario: it has '%s' where this run has '%s'",

@@ -20,8 +20,9 @@
 
 /* 2: Hedge keeps its sampling weights; learner state is hashed per agent (issue 11).
  * 3: spend and clicks are one block, "spend_clicks", two doubles per agent.
- * 4: Hedge keeps cum and realised only, its weights worked out at each draw. */
-#define CHECKPOINT_LAYOUT_VERSION 4
+ * 4: Hedge keeps cum and realised only, its weights worked out at each draw.
+ * 5: header_digest covers the scenario text, round_next, agents and state_digest. */
+#define CHECKPOINT_LAYOUT_VERSION 5
 
 /* Collective. `digest` is the population digest over all ranks. */
 agora_status checkpoint_write(const char *path, const scenario *s, const char *scenario_text,

@@ -120,7 +120,8 @@ refused "$tmp/truncated.ckpt.h5" "not an HDF5 file, or truncated"
 refused "$tmp/none.ckpt.h5" "cannot read: No such file or directory"
 refused "$tmp/ref.h5" "not an agora checkpoint"
 # Altered after it was written: one agent's spend (the digest over the state
-# catches it), and the count of agents in the header.
+# catches it), and the header's count of agents, round to play next and
+# scenario text (the header's own digest catches those).
 alter() { # alter SRC DST PYTHON-STATEMENT (f is the open file)
   cp "$1" "$2"
   "$python" -c "import sys, h5py, numpy as np; f = h5py.File(sys.argv[1], 'r+'); $3" "$2"
@@ -129,7 +130,13 @@ alter "$tmp/good.ckpt.h5" "$tmp/spend.ckpt.h5" "f['spend_clicks'][7, 0] += 0.5"
 refused "$tmp/spend.ckpt.h5" "the state does not match the checkpoint's digest: damaged checkpoint"
 alter "$tmp/good.ckpt.h5" "$tmp/count.ckpt.h5" \
   "f.attrs.modify('agents', np.uint64(f.attrs['agents'] + 1))"
-refused "$tmp/count.ckpt.h5" "checkpoint holds the state of"
+refused "$tmp/count.ckpt.h5" "the header (scenario, round_next, agents) does not match the checkpoint's digest: damaged checkpoint"
+alter "$tmp/good.ckpt.h5" "$tmp/round.ckpt.h5" \
+  "f.attrs.modify('round_next', np.uint64(f.attrs['round_next'] - 1))"
+refused "$tmp/round.ckpt.h5" "the header (scenario, round_next, agents) does not match"
+alter "$tmp/good.ckpt.h5" "$tmp/text.ckpt.h5" \
+  "t = f.attrs['scenario']; t = t.decode() if isinstance(t, bytes) else t; f.attrs['scenario'] = t.replace('seed: 314', 'seed: 315')"
+refused "$tmp/text.ckpt.h5" "the header (scenario, round_next, agents) does not match"
 # A checkpoint whose partial output has gone cannot be resumed.
 rm -f "$tmp/bad.h5.partial"
 refused "$tmp/good.ckpt.h5" "cannot resume: the partial output is missing or damaged"
