@@ -196,6 +196,8 @@ void yt_child_path(char *buf, size_t size, const char *parent, const char *child
 typedef struct {
     yaml_document_t *ydoc;
     const char *source;
+    const char *text; /* what ydoc was parsed from, for the tags libyaml hides */
+    size_t len;
     int from_override; /* nodes get no line:col: an override has no lines */
     size_t budget;     /* nodes we may still create */
     agora_error *err;
@@ -302,12 +304,49 @@ static agora_status check_duplicates(converter *c, const yt_node *map, const cha
                       where, sub, k1->line);
 }
 
+/* Whether the node carries a tag. libyaml gives an untagged node the default
+ * tag of its kind, and one tagged `!!str`, `!!seq` or `!!map` the same, so
+ * those are found in the text: a node's mark is the start of its properties
+ * (anchor, then tag), or of a block mapping's first key. Tags are refused, not dropped: `!!str 2` would read as
+ * the number 2 and `!!int "3"` as text. */
+static int has_tag(const converter *c, const yaml_node_t *yn)
+{
+    const char *tag = (const char *)yn->tag;
+    const char *def = yn->type == YAML_SCALAR_NODE     ? YAML_DEFAULT_SCALAR_TAG
+                      : yn->type == YAML_SEQUENCE_NODE ? YAML_DEFAULT_SEQUENCE_TAG
+                                                       : YAML_DEFAULT_MAPPING_TAG;
+    if (tag && strcmp(tag, def) != 0)
+        return 1;
+    size_t i = yn->start_mark.index;
+    const char *t = c->text;
+    if (yn->type == YAML_MAPPING_NODE && yn->data.mapping.pairs.top > yn->data.mapping.pairs.start) {
+        /* A block mapping starts where its first key does: that key's tag is its own. */
+        yaml_node_t *first = yaml_document_get_node(c->ydoc, yn->data.mapping.pairs.start->key);
+        if (first && first->start_mark.index == i)
+            return 0;
+    }
+    if (i < c->len && t[i] == '&') {
+        while (i < c->len && !strchr(" \t\r\n", t[i]))
+            i++;
+        while (i < c->len && strchr(" \t\r\n", t[i]))
+            i++;
+    }
+    return i < c->len && t[i] == '!';
+}
+
+static const char TAG_REFUSED[] = "YAML tags (`!!int`, `!name`) are not read: remove the tag";
+
 static agora_status convert_key(converter *c, yaml_node_t *yk, const char *path,
                                 yt_node **out)
 {
     if (yk->type != YAML_SCALAR_NODE)
         return conv_fail(c, yk, path[0] ? path : "(top level)",
                          "mapping keys must be plain names, not lists or mappings");
+    if (has_tag(c, yk)) {
+        char sub[YT_PATH_MAX];
+        yt_child_path(sub, sizeof sub, path, (const char *)yk->data.scalar.value);
+        return conv_fail(c, yk, sub, TAG_REFUSED);
+    }
     unsigned long line, col;
     conv_mark(c, yk, &line, &col);
     *out = scalar_new((const char *)yk->data.scalar.value, yk->data.scalar.length,
@@ -353,6 +392,8 @@ static agora_status convert(converter *c, yaml_node_t *yn, const char *path, int
     if (c->budget == 0)
         return conv_fail(c, yn, path, "too many nodes (aliases expand to too much)");
     c->budget--;
+    if (has_tag(c, yn))
+        return conv_fail(c, yn, path[0] ? path : "(top level)", TAG_REFUSED);
     unsigned long line, col;
     conv_mark(c, yn, &line, &col);
     if (yn->type == YAML_SCALAR_NODE) {
@@ -428,11 +469,12 @@ static agora_status expect_end(yaml_parser_t *p, const char *text, size_t len,
     return AGORA_OK;
 }
 
-static agora_status convert_document(yaml_document_t *yd, const char *source,
-                                     int from_override, const char *path, yt_node **out,
-                                     agora_error *err)
+static agora_status convert_document(yaml_document_t *yd, const char *text, size_t len,
+                                     const char *source, int from_override, const char *path,
+                                     yt_node **out, agora_error *err)
 {
-    converter c = {.ydoc = yd, .source = source, .from_override = from_override, .err = err};
+    converter c = {.ydoc = yd, .source = source, .text = text, .len = len,
+                   .from_override = from_override, .err = err};
     c.budget = (size_t)(yd->nodes.top - yd->nodes.start) + YT_MAX_ALIAS_COPIES;
     return convert(&c, yaml_document_get_root_node(yd), path, 0, out);
 }
@@ -494,7 +536,7 @@ agora_status yt_parse(yt_doc *doc, const char *text, size_t len, const char *sou
         st = syntax_error(&p, text, len, src, err);
     } else {
         if (yaml_document_get_root_node(&yd))
-            st = convert_document(&yd, src, 0, "", &doc->root, err);
+            st = convert_document(&yd, text, len, src, 0, "", &doc->root, err);
         else if (!(doc->root = node_new(YT_MAP, src, 1, 1)))
             st = agora_fail(err, AGORA_EINTERNAL, "%s: out of memory", source);
         yaml_document_delete(&yd);
@@ -602,7 +644,7 @@ static agora_status parse_value(const char *value, const char *source, const cha
         *form = VALUE_NULL;
     } else if (!is_block_collection(root) || must_be_yaml(value)) {
         *form = VALUE_NODE;
-        st = convert_document(&yd, source, 1, path, out, err);
+        st = convert_document(&yd, value, strlen(value), source, 1, path, out, err);
     }
     yaml_document_delete(&yd);
     yaml_parser_delete(&p);

@@ -663,6 +663,8 @@ static const bad_case syntax_cases[] = {
     {"rounds: *nope\n", "test.yaml:1:9: syntax: found undefined alias"},
 };
 
+#define TAG_REFUSED "YAML tags (`!!int`, `!name`) are not read: remove the tag"
+
 static const bad_case structure_cases[] = {
     {"- 1\n- 2\n", "test.yaml:1:1: scenario: expected a mapping of keys, got a list"},
     {BASE "colour: blue\n",
@@ -684,6 +686,13 @@ static const bad_case structure_cases[] = {
      "test.yaml:1:1: market: required key is missing"},
     {"rounds: 10\npopulation: 5\n", "test.yaml:2:13: population: expected a mapping of keys, "
                                     "got \"5\""},
+    /* Tags would be dropped (`!!str 10` read as a number), so they are refused,
+     * the tag libyaml reports like the ones it hides as its kind's default. */
+    {"rounds: !!int 10\n", "test.yaml:1:9: rounds: " TAG_REFUSED},
+    {"rounds: !!str 10\n", "test.yaml:1:9: rounds: " TAG_REFUSED},
+    {"rounds: 10\npopulation:\n  !!str agents: 1\n", "test.yaml:3:3: population.agents: " TAG_REFUSED},
+    {"rounds: 10\npopulation: &p !!map\n  agents: 1\n", "test.yaml:2:13: population: " TAG_REFUSED},
+    {"!!map\nrounds: 10\n", "test.yaml:1:1: (top level): " TAG_REFUSED},
 };
 
 static const bad_case value_cases[] = {
