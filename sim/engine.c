@@ -41,12 +41,18 @@ typedef struct {
 
 static agora_status check_rank_count(const run *r, agora_error *err)
 {
+    /* Without population.agents the count is the values list's length, and
+     * population.agents is located at that list. */
+    const char *where = scenario_where(r->s, "population.agents");
+    const char *key = r->s->population.value.kind == DIST_LIST &&
+                              strcmp(where, scenario_where(r->s, "population.values")) == 0
+                          ? "population.values"
+                          : "population.agents";
     if ((uint64_t)r->ranks > r->s->population.agents)
         return agora_fail(err, AGORA_EINPUT,
-                          "%s: population.agents: %llu agents cannot be spread over %d ranks "
+                          "%s: %s: %llu agents cannot be spread over %d ranks "
                           "(each rank must own at least one agent)",
-                          scenario_where(r->s, "population.agents"),
-                          (unsigned long long)r->s->population.agents, r->ranks);
+                          where, key, (unsigned long long)r->s->population.agents, r->ranks);
     return AGORA_OK;
 }
 

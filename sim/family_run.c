@@ -1,6 +1,7 @@
 /* Dispatch to the run function of a scenario's family; see family_run.h. */
 #include "family_run.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "scenario_family.h"
@@ -34,11 +35,21 @@ agora_status family_run(const scenario *s, const char *scenario_text, const run_
     const scenario_family *f = s->family;
     unsigned long long n = f->partitioned(s->family_config);
     const char *key = f->count_key_of ? f->count_key_of(s->family_config) : f->count_key;
-    if ((unsigned long long)ranks > n)
+    if ((unsigned long long)ranks > n) {
+        /* A count left to its default has no line: point at its section. */
+        const char *where = scenario_where(s, key);
+        int defaulted = where == s->source;
+        const char *dot = strrchr(key, '.');
+        char section[64];
+        if (defaulted && dot && (size_t)(dot - key) < sizeof section) {
+            snprintf(section, sizeof section, "%.*s", (int)(dot - key), key);
+            where = scenario_where(s, section);
+        }
         return agora_fail(err, AGORA_EINPUT,
-                          "%s: %s: %llu cannot be spread over %d ranks (each rank must own at "
+                          "%s: %s: %llu%s cannot be spread over %d ranks (each rank must own at "
                           "least one)",
-                          scenario_where(s, key), key, n, ranks);
+                          where, key, n, defaulted ? " (its default)" : "", ranks);
+    }
     for (size_t i = 0; runners[i].name; i++)
         if (strcmp(runners[i].name, f->name) == 0)
             return runners[i].run(s, scenario_text, opt, comm, summary, err);

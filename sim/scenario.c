@@ -274,13 +274,8 @@ static agora_status read_market(loader *L, const yt_node *m)
         s->market.bidders = s->population.agents;
         return AGORA_OK;
     }
-    st = read_count(L, bidders, "market.bidders", 1, UINT64_MAX, &s->market.bidders);
-    if (st == AGORA_OK && s->market.bidders > s->population.agents)
-        st = fail_at(L, bidders, "market.bidders",
-                     "%llu is more than the %llu agents (use all for every agent)",
-                     (unsigned long long)s->market.bidders,
-                     (unsigned long long)s->population.agents);
-    return st;
+    return read_count_hinted(L, bidders, "market.bidders", 1, s->population.agents,
+                             " (the agents), or all", &s->market.bidders);
 }
 
 /* ctr as an explicit list: non-increasing, non-negative. `slots` (0 = not given)

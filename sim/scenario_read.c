@@ -311,6 +311,12 @@ agora_status read_real(loader *L, const yt_node *n, const char *key, double *out
 agora_status read_count(loader *L, const yt_node *n, const char *key, uint64_t lo,
                                uint64_t hi, uint64_t *out)
 {
+    return read_count_hinted(L, n, key, lo, hi, "", out);
+}
+
+agora_status read_count_hinted(loader *L, const yt_node *n, const char *key, uint64_t lo,
+                               uint64_t hi, const char *hint, uint64_t *out)
+{
     char got[96];
     number num = classify(n);
     if (num.kind == NUM_NONE || num.kind == NUM_NAN ||
@@ -329,8 +335,8 @@ agora_status read_count(loader *L, const yt_node *n, const char *key, uint64_t l
             v = (uint64_t)num.d;
     }
     if (!in_range || v < lo || v > hi)
-        return fail_at(L, n, key, "must be between %llu and %llu, got %s",
-                       (unsigned long long)lo, (unsigned long long)hi, n->text);
+        return fail_at(L, n, key, "must be between %llu and %llu%s, got %s",
+                       (unsigned long long)lo, (unsigned long long)hi, hint, n->text);
     *out = v;
     return AGORA_OK;
 }

@@ -47,6 +47,10 @@ agora_status read_real(loader *L, const yt_node *n, const char *key, double *out
 /* A whole number in [lo, hi] (1e6 counts). */
 agora_status read_count(loader *L, const yt_node *n, const char *key, uint64_t lo, uint64_t hi,
                         uint64_t *out);
+/* The same, the refusal saying what hi is or what else the key takes
+ * (`hint`, after the range: " (the agents), or all"). */
+agora_status read_count_hinted(loader *L, const yt_node *n, const char *key, uint64_t lo,
+                               uint64_t hi, const char *hint, uint64_t *out);
 agora_status read_string(loader *L, const yt_node *n, const char *key, char *buf, size_t size);
 /* One of `names` (NULL-terminated); *which is its index. */
 agora_status read_choice(loader *L, const yt_node *n, const char *key, const char *what,

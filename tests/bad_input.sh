@@ -142,21 +142,34 @@ done
 
 # More ranks than agents: mpirun adds its own notice that a rank exited non-zero,
 # so here the one line must be agora's and come once, whatever mpirun adds.
-if [ -n "$MPIEXEC" ]; then
+# The count is named as the file gives it: a values list, or a count left to
+# its default (at its section, saying so).
+too_many_ranks() { # too_many_ranks NAME SCENARIO RANKS WANT
     rm -rf "$TMP" && mkdir "$TMP"
-    (cd "$SCRATCH" && timeout 120 "$MPIEXEC" --allow-run-as-root --oversubscribe -n 9 "$AGORA" \
-        run good.yaml --out "$TMP/out.h5") >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
+    (cd "$SCRATCH" && timeout 120 "$MPIEXEC" --allow-run-as-root --oversubscribe -n "$3" "$AGORA" \
+        run "$2" --out "$TMP/out.h5") >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
     rc=$?
-    want="good.yaml:2:22: population.agents: 8 agents cannot be spread over 9 ranks"
-    if [ "$rc" -ne 0 ] && [ "$(grep -cF -- "$want" "$SCRATCH/stderr")" = 1 ] &&
+    if [ "$rc" -ne 0 ] && [ "$(grep -cF -- "$4" "$SCRATCH/stderr")" = 1 ] &&
        [ ! -s "$SCRATCH/stdout" ] && [ -z "$(ls -A "$TMP")" ]; then
-        echo "PASS mpirun: more ranks than agents"
+        echo "PASS mpirun: $1"
         passed=$((passed + 1))
     else
-        echo "FAIL mpirun: more ranks than agents (exit $rc)"
+        echo "FAIL mpirun: $1 (exit $rc)"
         sed 's/^/    stderr: /' "$SCRATCH/stderr" | head -5
         failed=$((failed + 1))
     fi
+}
+if [ -n "$MPIEXEC" ]; then
+    too_many_ranks "more ranks than agents" good.yaml 9 \
+        "good.yaml:2:22: population.agents: 8 agents cannot be spread over 9 ranks"
+    printf 'rounds: 2\npopulation:\n  values: [1, 2]\nmarket: {auctions: 2, bidders: 2}\nmechanism: {name: gsp, ctr: [0.3]}\n' \
+        > "$SCRATCH/values.yaml"
+    too_many_ranks "more ranks than listed values" values.yaml 3 \
+        "values.yaml:3:11: population.values: 2 agents cannot be spread over 3 ranks"
+    printf 'rounds: 2\nfamily: commons\ncommons:\n  harvesters_per_pool: 5\n' > "$SCRATCH/pools.yaml"
+    too_many_ranks "more ranks than the default pools" pools.yaml 2 \
+        "pools.yaml:4:3: commons.pools: 1 (its default) cannot be spread over 2 ranks"
+    rm -f "$SCRATCH/values.yaml" "$SCRATCH/pools.yaml"
 fi
 
 # The scratch directory must hold nothing but the scenario: no default-named output.

@@ -753,7 +753,10 @@ static const bad_case value_cases[] = {
 
 static const bad_case market_mechanism_cases[] = {
     {"rounds: 10\npopulation: {agents: 10, value: 1}\nmarket: {auctions: 1, bidders: 11}\n",
-     "test.yaml:3:32: market.bidders: 11 is more than the 10 agents (use all for every agent)"},
+     "test.yaml:3:32: market.bidders: must be between 1 and 10 (the agents), or all, got 11"},
+    /* The range is the agents', not every count's (it once said up to 2^64 - 1). */
+    {"rounds: 10\npopulation: {agents: 10, value: 1}\nmarket: {auctions: 1, bidders: 0}\n",
+     "test.yaml:3:32: market.bidders: must be between 1 and 10 (the agents), or all, got 0"},
     {"rounds: 10\npopulation: {agents: 10, value: 1}\nmarket: {auctions: 0, bidders: 1}\n",
      "test.yaml:3:20: market.auctions: must be between 1 and 4294967295, got 0"},
     {"rounds: 10\npopulation: {agents: 10, value: 1}\nmarket: {auctions: 1}\n",
