@@ -257,7 +257,7 @@ static agora_status write_field(run *r, agent_field f, uint64_t index, uint64_t 
         /* An empty write still takes part in the collective call; its start
          * stays inside the dataset. */
         uint64_t first = a->first_id + (n ? lo : 0);
-        st = output_write_field(r->out, f, index, first, n, r->scratch, err);
+        st = agree(output_write_field(r->out, f, index, first, n, r->scratch, err), err, r->comm);
     }
     return st;
 }
@@ -269,9 +269,12 @@ static agora_status snapshot(run *r, uint64_t t, agora_error *err)
         return AGORA_OK;
     uint64_t index = (t + 1) / every - 1;
     agora_status st = AGORA_OK;
+    /* Agreed after every write: with compression the writes are collective,
+     * and a rank going on to the next one after another rank's write failed
+     * waited for it forever (2 ranks on a full disk). */
     for (int f = 0; f < FIELD_COUNT && st == AGORA_OK; f++)
         if (r->s->output.fields & FIELD_BIT(f))
-            st = write_field(r, (agent_field)f, index, t, err);
+            st = agree(write_field(r, (agent_field)f, index, t, err), err, r->comm);
     if (st == AGORA_OK)
         st = output_write_snapshot_round(r->out, index, t, err);
     return agree(st, err, r->comm);

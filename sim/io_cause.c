@@ -38,3 +38,13 @@ const char *io_cause(const char *path, char *buf, size_t size)
         snprintf(buf, size, ": the directory is not writable");
     return buf;
 }
+
+double io_room(const char *path)
+{
+    char dir[4096];
+    struct statvfs fs;
+    directory_of(path, dir, sizeof dir);
+    if (statvfs(dir, &fs) != 0)
+        return -1.0;
+    return (double)fs.f_bavail * (double)fs.f_frsize;
+}

@@ -10,4 +10,8 @@
  * cause can be seen) and returns buf. */
 const char *io_cause(const char *path, char *buf, size_t size);
 
+/* Bytes a new file beside `path` may still take on its file system, or -1
+ * when the file system cannot be asked. */
+double io_room(const char *path);
+
 #endif

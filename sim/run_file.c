@@ -28,7 +28,26 @@ struct run_file {
     int n_datasets;
     char tmp_path[SCENARIO_PATH_MAX + 16];
     char final_path[SCENARIO_PATH_MAX];
+    /* A new file's datasets against the room on its file system (see
+     * run_file_dataset); room < 0 when unknown or when compression makes the
+     * need unknowable. */
+    double room, planned;
+    int abandoned; /* refused for room: closed without flushing (see run_file_close) */
+    char where[SCENARIO_PATH_MAX + 32]; /* output.path's place, for that refusal */
 };
+
+/* "7.3 TiB": bytes in the largest binary unit that keeps a number >= 1. */
+static const char *size_words(double bytes, char out[32])
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 6) {
+        bytes /= 1024.0;
+        u++;
+    }
+    snprintf(out, 32, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+    return out;
+}
 
 static void now_iso8601(char out[32])
 {
@@ -47,7 +66,9 @@ static agora_status run_file_new(run_file **out, const scenario *s, MPI_Comm com
     *out = f;
     f->comm = comm;
     f->file = -1;
+    f->room = -1.0;
     f->compress = s->output.compress;
+    snprintf(f->where, sizeof f->where, "%s", scenario_where(s, "output.path"));
     MPI_Comm_rank(comm, &f->rank);
     MPI_Comm_size(comm, &f->ranks);
     snprintf(f->final_path, sizeof f->final_path, "%s", s->output.path);
@@ -114,6 +135,10 @@ agora_status run_file_create(run_file **out, const scenario *s, const char *text
     run_file *f = *out;
     if ((st = probe_writable(f, s, err)) != AGORA_OK)
         return st;
+    /* Rank 0's view of the room, so every rank refuses the same dataset. */
+    if (f->rank == 0 && f->compress == 0)
+        f->room = io_room(f->tmp_path);
+    MPI_Bcast(&f->room, 1, MPI_DOUBLE, 0, comm);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
     f->file = H5Fcreate(f->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
@@ -201,6 +226,22 @@ agora_status run_file_dataset(run_file *f, const char *path, hid_t type, int ran
                               const hsize_t *dims, const char *units, const char *description,
                               hid_t *out, agora_error *err)
 {
+    /* Refused before HDF5 allocates it: a dataset larger than the disk (a
+     * [rounds, instances] one of a facility run with 1e8 rounds) took HDF5
+     * 25 s of allocating, then failed with a line from MPI-IO per write. */
+    double bytes = (double)H5Tget_size(type);
+    for (int d = 0; d < rank; d++)
+        bytes *= (double)dims[d];
+    f->planned += bytes;
+    if (f->room >= 0.0 && f->planned > f->room) {
+        char need[32], alone[32], room[32];
+        f->abandoned = 1;
+        return agora_fail(err, AGORA_EIO,
+                          "%s: output.path: the output needs at least %s (/%s alone %s), and "
+                          "its file system has %s free",
+                          f->where, size_words(f->planned, need), path, size_words(bytes, alone),
+                          size_words(f->room, room));
+    }
     hsize_t chunk[2];
     for (int d = 0; d < rank; d++)
         chunk[d] = d + 1 < rank ? 1 : dims[d] < ELEMENT_CHUNK ? (dims[d] ? dims[d] : 1) : ELEMENT_CHUNK;
@@ -320,6 +361,16 @@ agora_status run_file_close(run_file *f, run_file_end end, double wall_seconds, 
             h5_put_string(f->file, "finished", finished) < 0 ||
             h5_put_number(f->file, "wall_seconds", H5T_NATIVE_DOUBLE, &wall_seconds) < 0)
             st = agora_fail(err, AGORA_EIO, "%s: cannot write the closing attributes", f->tmp_path);
+    }
+    if (f->abandoned) {
+        /* Closing would flush metadata the file system has no room for: at 2
+         * ranks HDF5 then waited in a barrier forever. The process leaves
+         * with _exit (sim/main.c) and the file is only removed. */
+        MPI_Barrier(f->comm);
+        if (f->rank == 0)
+            remove(f->tmp_path);
+        free(f);
+        return st;
     }
     for (int i = 0; i < f->n_datasets; i++)
         H5Dclose(f->datasets[i]);
