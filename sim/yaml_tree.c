@@ -196,8 +196,8 @@ void yt_child_path(char *buf, size_t size, const char *parent, const char *child
 typedef struct {
     yaml_document_t *ydoc;
     const char *source;
-    const char *text; /* what ydoc was parsed from, for the tags libyaml hides */
-    size_t len;
+    int tagged;    /* the text gives a tag (prescan): the node starting at tag_at */
+    size_t tag_at;
     int from_override; /* nodes get no line:col: an override has no lines */
     size_t budget;     /* nodes we may still create */
     agora_error *err;
@@ -304,34 +304,22 @@ static agora_status check_duplicates(converter *c, const yt_node *map, const cha
                       where, sub, k1->line);
 }
 
-/* Whether the node carries a tag. libyaml gives an untagged node the default
- * tag of its kind, and one tagged `!!str`, `!!seq` or `!!map` the same, so
- * those are found in the text: a node's mark is the start of its properties
- * (anchor, then tag), or of a block mapping's first key. Tags are refused, not dropped: `!!str 2` would read as
- * the number 2 and `!!int "3"` as text. */
+/* Whether this is the node the text tags (see prescan). libyaml's document
+ * gives an untagged node the default tag of its kind, and one tagged `!!str`,
+ * `!!seq` or `!!map` the same, so only the events say which nodes carry one.
+ * Tags are refused, not dropped: `!!str 2` would read as the number 2 and
+ * `!!int "3"` as text. */
 static int has_tag(const converter *c, const yaml_node_t *yn)
 {
-    const char *tag = (const char *)yn->tag;
-    const char *def = yn->type == YAML_SCALAR_NODE     ? YAML_DEFAULT_SCALAR_TAG
-                      : yn->type == YAML_SEQUENCE_NODE ? YAML_DEFAULT_SEQUENCE_TAG
-                                                       : YAML_DEFAULT_MAPPING_TAG;
-    if (tag && strcmp(tag, def) != 0)
-        return 1;
-    size_t i = yn->start_mark.index;
-    const char *t = c->text;
+    if (!c->tagged || yn->start_mark.index != c->tag_at)
+        return 0;
     if (yn->type == YAML_MAPPING_NODE && yn->data.mapping.pairs.top > yn->data.mapping.pairs.start) {
         /* A block mapping starts where its first key does: that key's tag is its own. */
         yaml_node_t *first = yaml_document_get_node(c->ydoc, yn->data.mapping.pairs.start->key);
-        if (first && first->start_mark.index == i)
+        if (first && first->start_mark.index == c->tag_at)
             return 0;
     }
-    if (i < c->len && t[i] == '&') {
-        while (i < c->len && !strchr(" \t\r\n", t[i]))
-            i++;
-        while (i < c->len && strchr(" \t\r\n", t[i]))
-            i++;
-    }
-    return i < c->len && t[i] == '!';
+    return 1;
 }
 
 static const char TAG_REFUSED[] = "YAML tags (`!!int`, `!name`) are not read: remove the tag";
@@ -469,11 +457,19 @@ static agora_status expect_end(yaml_parser_t *p, const char *text, size_t len,
     return AGORA_OK;
 }
 
-static agora_status convert_document(yaml_document_t *yd, const char *text, size_t len,
+/* What an event-only pass over the text finds before the full load. */
+typedef struct {
+    int deep;          /* nests deeper than YT_MAX_DEPTH: refused at deep_at */
+    yaml_mark_t deep_at;
+    int tagged;        /* gives a tag: the first tagged node starts at tag_at */
+    size_t tag_at;
+} prescan_result;
+
+static agora_status convert_document(yaml_document_t *yd, const prescan_result *pre,
                                      const char *source, int from_override, const char *path,
                                      yt_node **out, agora_error *err)
 {
-    converter c = {.ydoc = yd, .source = source, .text = text, .len = len,
+    converter c = {.ydoc = yd, .source = source, .tagged = pre->tagged, .tag_at = pre->tag_at,
                    .from_override = from_override, .err = err};
     c.budget = (size_t)(yd->nodes.top - yd->nodes.start) + YT_MAX_ALIAS_COPIES;
     return convert(&c, yaml_document_get_root_node(yd), path, 0, out);
@@ -483,46 +479,55 @@ static agora_status convert_document(yaml_document_t *yd, const char *text, size
  * text nested N levels deep costs O(N^2): a 1 MB file of '[' keeps it busy for
  * about half an hour. Deeper than YT_MAX_DEPTH is refused anyway (see convert), so
  * an event-only pass, which stops at that depth, runs before the full load.
- * Returns 1 when the text nests deeper (with the mark of the first level too
- * many), 0 otherwise; a syntax error is left for the full load to report. */
-static int too_deep(const char *text, size_t len, yaml_mark_t *at)
+ * The same pass notes the first node given a tag, which only events show. A
+ * syntax error is left for the full load to report. */
+static prescan_result prescan(const char *text, size_t len)
 {
+    prescan_result r = {0};
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
-        return 0;
+        return r;
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    int depth = 0, deep = 0;
+    int depth = 0;
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev))
             break;
         yaml_event_type_t type = ev.type;
+        const yaml_char_t *tag = type == YAML_SCALAR_EVENT           ? ev.data.scalar.tag
+                                 : type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.tag
+                                 : type == YAML_MAPPING_START_EVENT  ? ev.data.mapping_start.tag
+                                                                     : NULL;
+        if (tag && !r.tagged) {
+            r.tagged = 1;
+            r.tag_at = ev.start_mark.index;
+        }
         if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
             /* The root collection is level 0 for convert, level 1 here. */
             if (++depth > YT_MAX_DEPTH + 1) {
-                *at = ev.start_mark;
-                deep = 1;
+                r.deep_at = ev.start_mark;
+                r.deep = 1;
             }
         } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
             depth--;
         }
         yaml_event_delete(&ev);
-        if (deep || type == YAML_STREAM_END_EVENT)
+        if (r.deep || type == YAML_STREAM_END_EVENT)
             break;
     }
     yaml_parser_delete(&p);
-    return deep;
+    return r;
 }
 
 agora_status yt_parse(yt_doc *doc, const char *text, size_t len, const char *source,
                       agora_error *err)
 {
     memset(doc, 0, sizeof *doc);
-    yaml_mark_t deep_at;
-    if (too_deep(text, len, &deep_at))
+    prescan_result pre = prescan(text, len);
+    if (pre.deep)
         return agora_fail(err, AGORA_EINPUT, "%s:%lu:%lu: syntax: nested more than %d levels deep",
-                          source, (unsigned long)deep_at.line + 1,
-                          (unsigned long)deep_at.column + 1, YT_MAX_DEPTH);
+                          source, (unsigned long)pre.deep_at.line + 1,
+                          (unsigned long)pre.deep_at.column + 1, YT_MAX_DEPTH);
     const char *src = add_source(doc, "", source);
     if (!src)
         return agora_fail(err, AGORA_EINTERNAL, "%s: out of memory", source);
@@ -536,7 +541,7 @@ agora_status yt_parse(yt_doc *doc, const char *text, size_t len, const char *sou
         st = syntax_error(&p, text, len, src, err);
     } else {
         if (yaml_document_get_root_node(&yd))
-            st = convert_document(&yd, text, len, src, 0, "", &doc->root, err);
+            st = convert_document(&yd, &pre, src, 0, "", &doc->root, err);
         else if (!(doc->root = node_new(YT_MAP, src, 1, 1)))
             st = agora_fail(err, AGORA_EINTERNAL, "%s: out of memory", source);
         yaml_document_delete(&yd);
@@ -624,8 +629,8 @@ static agora_status parse_value(const char *value, const char *source, const cha
     yaml_document_t yd;
     *form = VALUE_STRING;
     *out = NULL;
-    yaml_mark_t deep_at;
-    if (too_deep(value, strlen(value), &deep_at))
+    prescan_result pre = prescan(value, strlen(value));
+    if (pre.deep)
         return agora_fail(err, AGORA_EINPUT, "%s: %s: syntax: nested more than %d levels deep",
                           source, path, YT_MAX_DEPTH);
     if (!yaml_parser_initialize(&p))
@@ -644,7 +649,7 @@ static agora_status parse_value(const char *value, const char *source, const cha
         *form = VALUE_NULL;
     } else if (!is_block_collection(root) || must_be_yaml(value)) {
         *form = VALUE_NODE;
-        st = convert_document(&yd, value, strlen(value), source, 1, path, out, err);
+        st = convert_document(&yd, &pre, source, 1, path, out, err);
     }
     yaml_document_delete(&yd);
     yaml_parser_delete(&p);
