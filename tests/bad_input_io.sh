@@ -273,7 +273,11 @@ fi
 # before round 0 (64 KiB here). A 2540 KiB tmpfs takes big.yaml's datasets
 # (2523 KiB) but not its file with HDF5's own metadata (2595 KiB): the last
 # snapshot fails mid-run. Expected: exit 3, agora's line naming the file, and
-# nothing left on either filesystem. Open MPI's OMPIO prints
+# nothing left on either filesystem. The refusal's figures: 19 metrics x 20
+# rounds x 8 bytes (3040) and /population/group's 20000 one-byte indices come
+# first, then /agents/value, 4 snapshots x 20000 agents x 8 bytes = 625.0 KiB:
+# 663040 bytes = 647.5 KiB planned when it goes over 64 KiB. All four fields
+# make the 2523 KiB. Open MPI's OMPIO prints
 # its own lines on a failed write (mca_fbtl_posix_pwritev, vulcan_write_all);
 # they are not agora's and are tolerated, agora's line must appear once.
 ompio_noise='^(mca_fbtl_posix_pwritev|vulcan_write_all):'
