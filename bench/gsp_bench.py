@@ -25,7 +25,9 @@ runs so that machine drift hits every configuration alike. Prints:
     when a C compiler is found): a VM's vCPUs may sit on neighbouring cores or
     far apart, and the 2-rank exchange's collectives slow down with distance;
   - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2|avx512) at 1
-    rank, and whether their outputs are identical (h5diff on every dataset);
+    rank, and the 1-rank run ranking every bid instead of by bid keys
+    (AGORA_BID_KEYS=off, sim/bid_keys.h), and whether all their outputs are
+    identical (h5diff on every dataset);
   - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
     run at twice the size, and the HDF5 output's share of the wall time
     (creating the file, the snapshot writes, closing and syncing it);
@@ -64,7 +66,7 @@ def mpirun(n, extra=()):
 KERNEL_COPY = ("--mca", "btl_vader_single_copy_mechanism", "cma")
 
 
-def run_agora(agora, ranks, out, scale=1, simd=None, mpi=()):
+def run_agora(agora, ranks, out, scale=1, simd=None, mpi=(), keys=True):
     sets = []
     if scale != 1:
         sets = ["--set", f"population.agents={AGENTS * scale}",
@@ -73,6 +75,8 @@ def run_agora(agora, ranks, out, scale=1, simd=None, mpi=()):
     env = dict(os.environ)
     if simd:
         env["AGORA_SIMD"] = simd
+    if not keys:
+        env["AGORA_BID_KEYS"] = "off"
     text = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     rounds = float(re.search(r"rounds ([0-9.]+) s", text).group(1))
     return {
@@ -202,7 +206,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     simds = ["scalar", "sse2", "avx2", "avx512"]
-    runs = {k: [] for k in ("peer", "1", "2", "2x2", "2x2cma", *simds)}
+    runs = {k: [] for k in ("peer", "1", "1all", "2", "2x2", "2x2cma", *simds)}
     cpus, distances, floors, together = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = lambda name: os.path.join(tmp, name + ".h5")
@@ -212,6 +216,7 @@ def main():
             distances.append(vcpu_distance(distance_exe))
             runs["peer"].append(run_peer(args.peer))
             runs["1"].append(run_agora(args.agora, 1, out("1")))
+            runs["1all"].append(run_agora(args.agora, 1, out("1all"), keys=False))
             runs["2"].append(run_agora(args.agora, 2, out("2")))
             runs["2x2"].append(run_agora(args.agora, 2, out("2x2"), scale=2))
             runs["2x2cma"].append(run_agora(args.agora, 2, out("2x2cma"), scale=2, mpi=KERNEL_COPY))
@@ -220,7 +225,7 @@ def main():
             cpus.append(vcpu_check(args.agora, out("pinned")))
             floors.append(memory_floor(floor_exe))
             together.append(side_by_side(args.agora, out))
-        identical = all(same_datasets(out("1"), out(x)) for x in ("2", *simds))
+        identical = all(same_datasets(out("1"), out(x)) for x in ("1all", "2", *simds))
         identical = identical and same_datasets(out("2x2"), out("2x2cma"))
     peer = statistics.median(runs["peer"])
     print(f"standard GSP: 1e6 agents, 1e4 auctions x 50 bidders, 10 slots, 20 rounds; "
@@ -230,7 +235,7 @@ def main():
           f"{'unknown' if reporting is None else 'on' if reporting else 'off'}")
     print(f"{'':22}{'bid evals/s':>14}{'x peer':>9}{'rounds s':>10}{'wall s':>9}{'MiB/rank':>10}")
     print(f"{'numpy peer':22}{peer:14.3e}{1.0:9.2f}")
-    rows = [("agora 1 rank", "1"), ("agora 2 ranks", "2"), ("agora 2 ranks, 2x size", "2x2"),
+    rows = [("agora 1 rank", "1"), ("  every bid read", "1all"), ("agora 2 ranks", "2"), ("agora 2 ranks, 2x size", "2x2"),
             ("  same, kernel copy", "2x2cma")]
     rows += [(f"agora 1 rank, {s}", s) for s in simds]
     for label, key in rows:
@@ -254,7 +259,7 @@ def main():
         floor = statistics.median(f[0] for f in floors)
         stream = statistics.median(f[1] for f in floors)
         bids = AUCTIONS * BIDDERS * ROUNDS
-        print(f"memory floor of the 1-rank round, requests in auction order "
+        print(f"memory floor of a 1-rank round reading every request's value in auction order "
               f"(bench/memory_floor.c, median s): {floor:.3f}: at most {bids / floor / peer:.1f}x "
               f"the peer; streaming every agent's lines once instead: {stream:.3f}")
     strong = median_of(runs["1"], "rounds") / median_of(runs["2"], "rounds")
@@ -270,7 +275,7 @@ def main():
     if None not in distances:
         print("vCPU distance, a cache line from CPU 0 to CPU 1 (bench/vcpu_distance.c, each "
               f"repeat): {' / '.join(f'{d:.0f}' for d in distances)} ns")
-    print(f"outputs identical across 1/2 ranks and {'/'.join(simds)} (and 2x size with either "
+    print(f"outputs identical across 1/2 ranks, every bid read, {'/'.join(simds)} (and 2x size with either "
           f"transport): {identical}")
     for label, key in (("1-rank", "1"), ("2-rank 2x-size", "2x2"),
                        ("2-rank 2x-size kernel copy", "2x2cma")):

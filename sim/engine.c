@@ -403,6 +403,9 @@ agora_status engine_run(const scenario *s, const char *scenario_text, const run_
     summary->bid_evaluations =
         (double)s->market.auctions * (double)s->market.bidders * (double)played;
     summary->wall_seconds = t2 - t0;
+    if (r.market.keyed_auctions)
+        summary->candidates_per_auction =
+            (double)r.market.keyed_candidates / (double)r.market.keyed_auctions;
     st = finish(&r, st, err);
     summary->wall_seconds = phase_now() - t0;
     release(&r);

@@ -28,6 +28,9 @@ typedef struct {
     double bid_evaluations;          /* auctions x bidders x rounds played */
     double peak_rss_bytes;           /* largest peak resident memory of any rank */
     double phase_seconds[PHASE_COUNT]; /* per phase, the slowest rank's */
+    /* Candidates an auction ranked by bid keys (sim/bid_keys.h) read exact
+     * bids of, on average; 0 when the run ranked every bid. */
+    double candidates_per_auction;
     /* Rank 0's seconds outside the rounds on the output file: creating it with
      * the population (or reopening it), and closing it (closing attributes,
      * the file made durable and renamed to its final name). */

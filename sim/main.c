@@ -117,6 +117,9 @@ static void print_profile(const run_summary *r)
     for (int p = 0; p < PHASE_COUNT; p++)
         printf("            %-10s %8.3f %6.1f%%\n", phase_names[p], r->phase_seconds[p],
                total > 0 ? 100.0 * r->phase_seconds[p] / total : 0.0);
+    if (r->candidates_per_auction > 0)
+        printf("  ranking   by bid keys: exact bids read for %.2f candidates an auction\n",
+               r->candidates_per_auction);
     if (r->open_seconds > 0 || r->close_seconds > 0)
         printf("  file      open %.3f s, close %.3f s (not in the rounds: create and write the "
                "population; close, sync, rename)\n",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "big_alloc.h"
+#include "bid_keys.h"
 #include "owners_wide.h"
 #include "partition.h"
 #include "prefetch.h"
@@ -81,6 +82,43 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     return AGORA_OK;
 }
 
+/* Whether this run ranks by bid keys (bid_keys.h): one rank settling in
+ * blocks, every bid the agent's value for the whole run (truthful, no
+ * budgets, pacing or learning), nothing that reads every bid of an auction
+ * (quality scores, pair CTRs, probes, AIGC markets), at most 64 bidders, and
+ * not turned off by AGORA_BID_KEYS=off (tests compare both ways). */
+static int ranks_by_keys(const market *m)
+{
+    const population *pop = m->pop;
+    const scenario *s = m->s;
+    const char *off = getenv("AGORA_BID_KEYS");
+    return m->all_local && pop->all_truthful && !pop->budgeted && !pop->learners &&
+           !pop->wants_feedback && !pop->bandits && !s->population.has_quality && !pop->pair_ctr &&
+           !s->probes.auctions && !s->mechanism.aigc && m->bidders <= BID_KEYS_MAX_BIDDERS &&
+           !(off && strcmp(off, "off") == 0);
+}
+
+/* Keys that crowd more than this many times an even share into one class
+ * would leave auctions with many candidates: ranking all bids costs less. */
+#define KEYS_MOST_CROWDED 4.0
+
+static agora_status keys_init(market *m, agora_error *err)
+{
+    if (!ranks_by_keys(m))
+        return AGORA_OK;
+    size_t n = m->pop->state.n;
+    m->bid_key = alloc_array(n, 1);
+    m->candidates = alloc_array((size_t)ROUND_BLOCK * BID_KEYS_MAX_BIDDERS, 1);
+    m->n_candidates = alloc_array(ROUND_BLOCK, 1);
+    if (!m->bid_key || !m->candidates || !m->n_candidates)
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for bid keys");
+    if (bid_keys_build(m->pop->state.value, n, m->params.reserve, m->bid_key) > KEYS_MOST_CROWDED) {
+        free(m->bid_key);
+        m->bid_key = NULL;
+    }
+    return AGORA_OK;
+}
+
 agora_status market_init(market *m, const scenario *s, population *pop, phase_clock *clock,
                          MPI_Comm comm, agora_error *err)
 {
@@ -147,7 +185,7 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     for (size_t i = 0; a->budget_left && i < a->n; i++)
         m->exhausted += !(a->budget_left[i] > 0.0);
     m->digest = population_digest(pop);
-    return AGORA_OK;
+    return keys_init(m, err);
 }
 
 void market_free(market *m)
@@ -168,7 +206,7 @@ void market_free(market *m)
                      m->recv_wants, m->fb_owner,    m->fb_staged, m->fb_send,
                      m->fb_recv,    m->lane_quality, m->lane_scratch, m->probe_bids,
                      m->send_quality, m->recv_quality, m->fb_order, m->send_pair,
-                     m->recv_pair};
+                     m->recv_pair,    m->bid_key,    m->candidates, m->n_candidates};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(owned[i]);
     market_aigc_free(m);
@@ -927,6 +965,88 @@ static agora_status route_requests(market *m, size_t requests, agora_error *err)
     return exchange_forward(&m->plan, m->send_index, m->recv_index, MPI_UINT32_T, err);
 }
 
+/* Auctions whose participants' keys are asked for ahead of their selection. */
+enum { KEYS_AHEAD = 4 };
+
+/* Ranking by bid keys (bid_keys.h), step 4 for auctions [lo, hi) of a block:
+ * each chooses its candidates from its participants' keys, and their values
+ * are asked for while the other auctions choose; counted as answer_set counts
+ * (placed bids, every multiplier 1) and run_range counts eligible bids. */
+static void select_candidates(market *m, uint64_t lo, uint64_t hi, fixed_sum sums[METRIC_SUMMED])
+{
+    uint32_t k = m->bidders, need = m->params.slots + 1u;
+    size_t placed = 0, eligible = 0;
+    const uint32_t *first = m->participant + (lo - m->request_origin) * k;
+    const uint32_t *end = m->participant + (hi - m->request_origin) * k;
+    for (const uint32_t *id = first; id < end && id < first + KEYS_AHEAD * k; id++)
+        agora_prefetch(&m->bid_key[*id]);
+    for (uint64_t g = lo; g < hi; g++) {
+        const uint32_t *ids = m->participant + (g - m->request_origin) * k;
+        for (const uint32_t *id = ids + KEYS_AHEAD * k; id < end && id < ids + (KEYS_AHEAD + 1) * k; id++)
+            agora_prefetch(&m->bid_key[*id]);
+        uint8_t key[BID_KEYS_MAX_BIDDERS], *pos = m->candidates + (g - lo) * BID_KEYS_MAX_BIDDERS;
+        for (uint32_t j = 0; j < k; j++)
+            key[j] = m->bid_key[ids[j]];
+        uint32_t e, p, c = bid_keys_select(key, k, need, pos, &e, &p);
+        m->n_candidates[g - lo] = (uint8_t)c;
+        m->keyed_candidates += c;
+        eligible += e;
+        placed += p;
+    }
+    m->keyed_auctions += hi - lo;
+    fixed_add(&sums[METRIC_BID_REQUESTS], (double)((hi - lo) * k));
+    fixed_add(&sums[METRIC_MULTIPLIER_SUM], (double)placed);
+    fixed_add(&sums[METRIC_BIDS_PLACED], (double)placed);
+    fixed_add(&sums[METRIC_ELIGIBLE_BIDS], (double)eligible);
+}
+
+/* Auctions whose candidates' values are asked for ahead of their ranking. */
+enum { CANDIDATES_AHEAD = 8 };
+
+static void prefetch_candidates(const market *m, uint64_t g, uint64_t lo)
+{
+    const uint32_t *ids = m->participant + (g - m->request_origin) * m->bidders;
+    const uint8_t *pos = m->candidates + (g - lo) * BID_KEYS_MAX_BIDDERS;
+    for (uint32_t q = 0; q < m->n_candidates[g - lo]; q++)
+        agora_prefetch(&m->pop->state.value[ids[pos[q]]]);
+}
+
+/* Step 5 for the same auctions: the candidates' bids (their values) are
+ * ranked exactly and the best slots + 1 priced as run_range prices them.
+ * Every other participant bids less than every candidate. */
+static void rank_candidates(market *m, uint64_t t, uint64_t lo, uint64_t hi,
+                            fixed_sum sums[METRIC_SUMMED])
+{
+    uint32_t k = m->bidders, need = m->params.slots + 1u;
+    const double *value = m->pop->state.value;
+    size_t reserve_hits = 0, staged_before = m->staged;
+    m->order = m->lane_order;
+    m->quality = NULL;
+    m->weight = NULL;
+    for (uint64_t g = lo; g < hi && g < lo + CANDIDATES_AHEAD; g++)
+        prefetch_candidates(m, g, lo);
+    for (uint64_t g = lo; g < hi; g++) {
+        if (g + CANDIDATES_AHEAD < hi)
+            prefetch_candidates(m, g + CANDIDATES_AHEAD, lo);
+        size_t base = (size_t)(g - m->request_origin) * k;
+        const uint32_t *ids = m->participant + base;
+        const uint8_t *pos = m->candidates + (g - lo) * BID_KEYS_MAX_BIDDERS;
+        uint32_t c = m->n_candidates[g - lo];
+        double *row = m->send_bid + base, bid[BID_KEYS_MAX_BIDDERS];
+        uint32_t id[BID_KEYS_MAX_BIDDERS];
+        for (uint32_t q = 0; q < c; q++) {
+            id[q] = ids[pos[q]];
+            bid[q] = row[pos[q]] = value[id[q]];
+        }
+        bid_keys_rank(bid, id, pos, c, need, m->order);
+        m->bids = row;
+        reserve_hits += price_and_stage(m, g, t, base, c < need ? c : need);
+    }
+    fixed_add(&sums[METRIC_AUCTIONS], (double)(hi - lo));
+    fixed_add(&sums[METRIC_SLOTS_FILLED], (double)(m->staged - staged_before));
+    fixed_add(&sums[METRIC_RESERVE_HITS], (double)reserve_hits);
+}
+
 /* With one rank and no budgets, a block of auctions goes from its draws to
  * its settlement before the next block is drawn: an agent's lines, fetched
  * for its bid, are still in cache when it wins, and the block's requests stay
@@ -949,13 +1069,20 @@ static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED]
         }
         size_t base = (size_t)(lo - m->request_origin) * k, count = (size_t)(hi - lo) * k;
         draw_range(m, t, lo, hi);
-        population_prefetch_bids(m->pop, m->participant + base, count);
-        phase_end(m->clock, PHASE_SAMPLE);
-        answers own = {m->send_bid, m->send_wants, m->send_quality, m->send_pair};
-        answer_set(m, t, m->participant + base, count, answers_at(m, own, base), sums);
-        phase_end(m->clock, PHASE_BID);
         size_t first = m->staged;
-        run_range(m, t, lo, hi, sums);
+        if (m->bid_key) {
+            phase_end(m->clock, PHASE_SAMPLE);
+            select_candidates(m, lo, hi, sums);
+            phase_end(m->clock, PHASE_BID);
+            rank_candidates(m, t, lo, hi, sums);
+        } else {
+            population_prefetch_bids(m->pop, m->participant + base, count);
+            phase_end(m->clock, PHASE_SAMPLE);
+            answers own = {m->send_bid, m->send_wants, m->send_quality, m->send_pair};
+            answer_set(m, t, m->participant + base, count, answers_at(m, own, base), sums);
+            phase_end(m->clock, PHASE_BID);
+            run_range(m, t, lo, hi, sums);
+        }
         phase_end(m->clock, PHASE_ALLOCATE);
         settle_outcomes(m, m->win_staged + first, m->staged - first, m->participant, sums);
         phase_end(m->clock, PHASE_SETTLE);

@@ -104,6 +104,13 @@ typedef struct {
     int32_t *aigc_pos;
     double *aigc_clicks, *aigc_pay, *aigc_price;
 
+    /* One rank with bids fixed for the run (market_init): every agent's bid key
+     * (bid_keys.h), and each block auction's candidates; NULL otherwise. */
+    uint8_t *bid_key;
+    uint8_t *candidates; /* [ROUND_BLOCK][BID_KEYS_MAX_BIDDERS] positions */
+    uint8_t *n_candidates; /* [ROUND_BLOCK] */
+    uint64_t keyed_auctions, keyed_candidates; /* over the run, for --profile */
+
     /* Probes (scenario `probes:`): this round's findings on this rank. */
     probe_stats probe;
     double *probe_bids; /* [bidders] a copy of the auction's reports to vary */

@@ -1,0 +1,201 @@
+/* See bid_keys.h. */
+#include "bid_keys.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "simd_wide.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+/* Eligible bids are binned by their bit patterns' top bits: 4096 bins are
+ * enough for 254 classes of about equal population unless most bids share a
+ * few values (then bid_keys_build reports the crowding). */
+enum { BINS = 4096, CLASSES = 254 };
+
+static uint64_t bits_of(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* The rule of population_bid and the mechanisms (position.h): a bid is placed
+ * when it is positive and finite, eligible when it also reaches the reserve. */
+static int placed_bid(double b)
+{
+    return b > 0.0 && b < INFINITY;
+}
+
+double bid_keys_build(const double *bid, size_t n, double reserve, uint8_t *key)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    size_t eligible = 0;
+    for (size_t i = 0; i < n; i++) {
+        double b = bid[i];
+        if (placed_bid(b) && b >= reserve) {
+            uint64_t u = bits_of(b);
+            lo = u < lo ? u : lo;
+            hi = u > hi ? u : hi;
+            eligible++;
+        }
+    }
+    unsigned shift = 0;
+    while (eligible && ((hi - lo) >> shift) >= BINS)
+        shift++;
+    uint32_t count[BINS] = {0};
+    for (size_t i = 0; i < n; i++)
+        if (placed_bid(bid[i]) && bid[i] >= reserve)
+            count[(bits_of(bid[i]) - lo) >> shift]++;
+    /* A bin's class counts the eligible bids in the bins below it, so classes
+     * rise with the bins and each holds about eligible / 254 bids. */
+    uint8_t class_of[BINS];
+    uint64_t below = 0;
+    for (size_t b = 0; b < BINS; b++) {
+        class_of[b] = (uint8_t)(BID_KEY_ELIGIBLE + below * CLASSES / (eligible ? eligible : 1));
+        below += count[b];
+    }
+    size_t in_class[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        double b = bid[i];
+        uint8_t k = !placed_bid(b) ? BID_KEY_NONE
+                    : !(b >= reserve) ? BID_KEY_UNDER_RESERVE
+                                      : class_of[(bits_of(b) - lo) >> shift];
+        key[i] = k;
+        in_class[k]++;
+    }
+    size_t most = 0;
+    for (size_t k = BID_KEY_ELIGIBLE; k < 256; k++)
+        most = in_class[k] > most ? in_class[k] : most;
+    return eligible ? (double)most * CLASSES / (double)eligible : 1.0;
+}
+
+/* Sixteen keys at a time with the compiler's portable vectors (SSE2 on any
+ * x86-64, NEON on ARM, plain code elsewhere): the same counts on every CPU. */
+typedef uint8_t bytes16 __attribute__((vector_size(16)));
+
+/* How many of the 64 keys in v reach c: each compare gives 0xff (-1) per
+ * key that does, so subtracting the four results counts, at most 4 a byte;
+ * the bytes are then summed by one multiplication per 64-bit half. */
+static uint32_t count_at_least(const bytes16 v[4], uint8_t c)
+{
+    bytes16 at = {0} , tally = {0};
+    at += c;
+    for (int q = 0; q < 4; q++)
+        tally -= (bytes16)(v[q] >= at);
+    uint64_t half[2];
+    memcpy(half, &tally, sizeof half);
+    return (uint32_t)(((half[0] + half[1]) * 0x0101010101010101ull) >> 56);
+}
+
+#if defined(__x86_64__)
+/* bid_keys_select on one register of 64 keys: a compare and a popcount a count. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static uint32_t select64(
+    const uint8_t *k, uint32_t n, uint32_t need, uint8_t *pos, uint32_t *eligible, uint32_t *placed)
+{
+    __m512i v = _mm512_maskz_loadu_epi8(n >= 64 ? ~0ull : (1ull << n) - 1u, k);
+    uint64_t at_least_eligible = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8(BID_KEY_ELIGIBLE));
+    *eligible = (uint32_t)__builtin_popcountll(at_least_eligible);
+    *placed = (uint32_t)__builtin_popcountll(
+        _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8(BID_KEY_UNDER_RESERVE)));
+    uint64_t chosen = at_least_eligible;
+    if (*eligible > need) {
+        unsigned t = 0;
+        for (unsigned bit = 128; bit; bit >>= 1) {
+            uint64_t at = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8((char)(t | bit)));
+            if ((uint32_t)__builtin_popcountll(at) >= need) {
+                t |= bit;
+                chosen = at;
+            }
+        }
+    }
+    uint32_t c = 0;
+    for (; chosen; chosen &= chosen - 1)
+        pos[c++] = (uint8_t)__builtin_ctzll(chosen);
+    return c;
+}
+
+static int select64_allowed(void)
+{
+    static int known, wide;
+    if (!known) {
+        wide = simd_wide_allowed() && __builtin_cpu_supports("avx512bw");
+        known = 1;
+    }
+    return wide;
+}
+#endif
+
+uint32_t bid_keys_select(const uint8_t *k, uint32_t n, uint32_t need, uint8_t *pos,
+                         uint32_t *eligible, uint32_t *placed)
+{
+#if defined(__x86_64__)
+    if (select64_allowed())
+        return select64(k, n, need, pos, eligible, placed);
+#endif
+    bytes16 v[4];
+    memset(v, 0, sizeof v);
+    memcpy(v, k, n);
+    *eligible = count_at_least(v, BID_KEY_ELIGIBLE);
+    *placed = count_at_least(v, BID_KEY_UNDER_RESERVE);
+    /* The need-th largest key, bit by bit: the largest t with at least `need` keys >= t. */
+    unsigned threshold = BID_KEY_ELIGIBLE;
+    if (*eligible > need) {
+        unsigned t = 0;
+        for (unsigned bit = 128; bit; bit >>= 1)
+            if (count_at_least(v, (uint8_t)(t | bit)) >= need)
+                t |= bit;
+        threshold = t;
+    }
+    uint32_t c = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        pos[c] = (uint8_t)j;
+        c += k[j] >= threshold;
+    }
+    return c;
+}
+
+#if defined(__x86_64__)
+/* Up to sixteen candidates in two registers of bids and one of ids. */
+__attribute__((target("avx512f"))) static void rank16(const double *bid, const uint32_t *id,
+                                                       const uint8_t *pos, uint32_t c,
+                                                       uint32_t need, uint32_t *order)
+{
+    __mmask16 in = (__mmask16)((1u << c) - 1u);
+    __mmask8 lo = (__mmask8)in, hi = (__mmask8)(in >> 8);
+    __m512d b0 = _mm512_maskz_loadu_pd(lo, bid), b1 = _mm512_maskz_loadu_pd(hi, bid + 8);
+    __m512i ids = _mm512_maskz_loadu_epi32(in, id);
+    for (uint32_t a = 0; a < c; a++) {
+        __m512d ba = _mm512_set1_pd(bid[a]);
+        __m512i ia = _mm512_set1_epi32((int)id[a]);
+        unsigned above = _mm512_mask_cmp_pd_mask(lo, b0, ba, _CMP_GT_OQ) |
+                         (unsigned)_mm512_mask_cmp_pd_mask(hi, b1, ba, _CMP_GT_OQ) << 8;
+        unsigned equal = _mm512_mask_cmp_pd_mask(lo, b0, ba, _CMP_EQ_OQ) |
+                         (unsigned)_mm512_mask_cmp_pd_mask(hi, b1, ba, _CMP_EQ_OQ) << 8;
+        unsigned lower_id = _mm512_mask_cmplt_epu32_mask(in, ids, ia);
+        uint32_t beaten_by = (uint32_t)__builtin_popcount(above | (equal & lower_id));
+        if (beaten_by < need)
+            order[beaten_by] = pos[a];
+    }
+}
+#endif
+
+void bid_keys_rank(const double *bid, const uint32_t *id, const uint8_t *pos, uint32_t c,
+                   uint32_t need, uint32_t *order)
+{
+#if defined(__x86_64__)
+    if (c <= 16 && simd_wide_allowed()) {
+        rank16(bid, id, pos, c, need, order);
+        return;
+    }
+#endif
+    for (uint32_t a = 0; a < c; a++) {
+        uint32_t beaten_by = 0;
+        for (uint32_t q = 0; q < c; q++)
+            beaten_by += (uint32_t)((bid[q] > bid[a]) | ((bid[q] == bid[a]) & (id[q] < id[a])));
+        if (beaten_by < need)
+            order[beaten_by] = pos[a];
+    }
+}
