@@ -110,6 +110,8 @@ for t in json.load(sys.stdin)["tests"]:
         vg "diff" 0 "$a" diff c.h5 u.h5
         vg "run invariance.yaml" 0 "$a" run "$root/tests/scenarios/invariance.yaml" --out i.h5 --quiet
         vg "run default.yaml" 0 "$a" run "$root/scenarios/default.yaml" --out d.h5 --quiet
+        vg "run invariance_truthful.yaml (bid keys)" 0 "$a" run \
+            "$root/tests/scenarios/invariance_truthful.yaml" --out t.h5 --quiet
         vg "run bandits.yaml (1000 agents, 30 rounds)" 0 "$a" run "$root/scenarios/bandits.yaml" \
             --out b.h5 --quiet --set rounds=30 --set output.snapshot_every=10 \
             --set population.agents=1000
