@@ -4,11 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "simd_wide.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "bid_keys_x86.h"
 
 /* Eligible bids are binned by their bit patterns' top bits: 4096 bins are
  * enough for 254 classes of about equal population unless most bids share a
@@ -90,51 +86,13 @@ static uint32_t count_at_least(const bytes16 v[4], uint8_t c)
     return (uint32_t)(((half[0] + half[1]) * 0x0101010101010101ull) >> 56);
 }
 
-#if defined(__x86_64__)
-/* bid_keys_select on one register of 64 keys: a compare and a popcount a count. */
-__attribute__((target("avx512f,avx512bw,bmi"))) static uint32_t select64(
-    const uint8_t *k, uint32_t n, uint32_t need, uint8_t *pos, uint32_t *eligible, uint32_t *placed)
-{
-    __m512i v = _mm512_maskz_loadu_epi8(n >= 64 ? ~0ull : (1ull << n) - 1u, k);
-    uint64_t at_least_eligible = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8(BID_KEY_ELIGIBLE));
-    *eligible = (uint32_t)__builtin_popcountll(at_least_eligible);
-    *placed = (uint32_t)__builtin_popcountll(
-        _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8(BID_KEY_UNDER_RESERVE)));
-    uint64_t chosen = at_least_eligible;
-    if (*eligible > need) {
-        unsigned t = 0;
-        for (unsigned bit = 128; bit; bit >>= 1) {
-            uint64_t at = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8((char)(t | bit)));
-            if ((uint32_t)__builtin_popcountll(at) >= need) {
-                t |= bit;
-                chosen = at;
-            }
-        }
-    }
-    uint32_t c = 0;
-    for (; chosen; chosen &= chosen - 1)
-        pos[c++] = (uint8_t)__builtin_ctzll(chosen);
-    return c;
-}
-
-static int select64_allowed(void)
-{
-    static int known, wide;
-    if (!known) {
-        wide = simd_wide_allowed() && __builtin_cpu_supports("avx512bw");
-        known = 1;
-    }
-    return wide;
-}
-#endif
 
 uint32_t bid_keys_select(const uint8_t *k, uint32_t n, uint32_t need, uint8_t *pos,
                          uint32_t *eligible, uint32_t *placed)
 {
-#if defined(__x86_64__)
-    if (select64_allowed())
-        return select64(k, n, need, pos, eligible, placed);
-#endif
+    uint32_t c = 0;
+    if (bid_keys_select_x86(k, n, need, pos, eligible, placed, &c))
+        return c;
     bytes16 v[4];
     memset(v, 0, sizeof v);
     memcpy(v, k, n);
@@ -149,7 +107,6 @@ uint32_t bid_keys_select(const uint8_t *k, uint32_t n, uint32_t need, uint8_t *p
                 t |= bit;
         threshold = t;
     }
-    uint32_t c = 0;
     for (uint32_t j = 0; j < n; j++) {
         pos[c] = (uint8_t)j;
         c += k[j] >= threshold;
@@ -157,40 +114,12 @@ uint32_t bid_keys_select(const uint8_t *k, uint32_t n, uint32_t need, uint8_t *p
     return c;
 }
 
-#if defined(__x86_64__)
-/* Up to sixteen candidates in two registers of bids and one of ids. */
-__attribute__((target("avx512f"))) static void rank16(const double *bid, const uint32_t *id,
-                                                       const uint8_t *pos, uint32_t c,
-                                                       uint32_t need, uint32_t *order)
-{
-    __mmask16 in = (__mmask16)((1u << c) - 1u);
-    __mmask8 lo = (__mmask8)in, hi = (__mmask8)(in >> 8);
-    __m512d b0 = _mm512_maskz_loadu_pd(lo, bid), b1 = _mm512_maskz_loadu_pd(hi, bid + 8);
-    __m512i ids = _mm512_maskz_loadu_epi32(in, id);
-    for (uint32_t a = 0; a < c; a++) {
-        __m512d ba = _mm512_set1_pd(bid[a]);
-        __m512i ia = _mm512_set1_epi32((int)id[a]);
-        unsigned above = _mm512_mask_cmp_pd_mask(lo, b0, ba, _CMP_GT_OQ) |
-                         (unsigned)_mm512_mask_cmp_pd_mask(hi, b1, ba, _CMP_GT_OQ) << 8;
-        unsigned equal = _mm512_mask_cmp_pd_mask(lo, b0, ba, _CMP_EQ_OQ) |
-                         (unsigned)_mm512_mask_cmp_pd_mask(hi, b1, ba, _CMP_EQ_OQ) << 8;
-        unsigned lower_id = _mm512_mask_cmplt_epu32_mask(in, ids, ia);
-        uint32_t beaten_by = (uint32_t)__builtin_popcount(above | (equal & lower_id));
-        if (beaten_by < need)
-            order[beaten_by] = pos[a];
-    }
-}
-#endif
 
 void bid_keys_rank(const double *bid, const uint32_t *id, const uint8_t *pos, uint32_t c,
                    uint32_t need, uint32_t *order)
 {
-#if defined(__x86_64__)
-    if (c <= 16 && simd_wide_allowed()) {
-        rank16(bid, id, pos, c, need, order);
+    if (bid_keys_rank_x86(bid, id, pos, c, need, order))
         return;
-    }
-#endif
     for (uint32_t a = 0; a < c; a++) {
         uint32_t beaten_by = 0;
         for (uint32_t q = 0; q < c; q++)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-rank runs ranked by bid keys (sim/bid_keys.h) against the same runs
-# ranking every bid (AGORA_BID_KEYS=off) and against the portable paths
-# (AGORA_SIMD=scalar): /metrics and /agents must be h5diff-identical, under
+# ranking every bid (AGORA_BID_KEYS=off) and against the AVX2 and portable
+# paths (AGORA_SIMD=avx2, =scalar): /metrics and /agents must be h5diff-identical, under
 # gsp, vcg and gfp, with and without a reserve, with a values list that has
 # exact duplicates (ties to the lower id), and with fewer bidders than places.
 # --profile must say keys were used, and not when they are off or when the
@@ -58,16 +58,18 @@ check() { # check LABEL SCENARIO EXPECT_KEYS SETTINGS...
   for s in "$@"; do sets+=(--set "$s"); done
   if ! run keys AGORA_BID_KEYS=on -- "$scenario" "${sets[@]}" ||
      ! run off AGORA_BID_KEYS=off -- "$scenario" "${sets[@]}" ||
+     ! run avx2 AGORA_SIMD=avx2 -- "$scenario" "${sets[@]}" ||
      ! run scalar AGORA_SIMD=scalar -- "$scenario" "${sets[@]}"; then
     echo "FAIL $label: a run failed"; cat "$tmp"/*.txt | head -5; failed=$((failed + 1)); return
   fi
   local used=0
-  grep -q 'by bid keys' "$tmp/keys.txt" && grep -q 'by bid keys' "$tmp/scalar.txt" && used=1
+  grep -q 'by bid keys' "$tmp/keys.txt" && grep -q 'by bid keys' "$tmp/avx2.txt" &&
+    grep -q 'by bid keys' "$tmp/scalar.txt" && used=1
   if [ "$used" != "$keyed" ] || grep -q 'by bid keys' "$tmp/off.txt"; then
     echo "FAIL $label: keys used: $used, expected $keyed (or used when off)"
     failed=$((failed + 1)); return
   fi
-  if same keys off && same keys scalar; then
+  if same keys off && same keys avx2 && same keys scalar; then
     echo "PASS $label"; passed=$((passed + 1))
   else
     echo "FAIL $label: outputs differ"; head -20 "$tmp/diff"; failed=$((failed + 1))

@@ -4,11 +4,13 @@ add_executable(test_engine_units test_engine_units.c)
 target_link_libraries(test_engine_units PRIVATE agora_engine PkgConfig::CHECK)
 add_test(NAME engine_units COMMAND test_engine_units)
 
-# Bid keys (sim/bid_keys.h) on the AVX-512 paths where the CPU has them, and on
-# the portable ones.
+# Bid keys (sim/bid_keys.h) on the AVX-512 kernels where the CPU has them, on
+# the AVX2 ones, and on the portable code.
 add_executable(test_bid_keys test_bid_keys.c)
 target_link_libraries(test_bid_keys PRIVATE agora_engine PkgConfig::CHECK)
 add_test(NAME bid_keys_units COMMAND test_bid_keys)
+add_test(NAME bid_keys_units_avx2 COMMAND test_bid_keys)
+set_tests_properties(bid_keys_units_avx2 PROPERTIES ENVIRONMENT AGORA_SIMD=avx2)
 add_test(NAME bid_keys_units_scalar COMMAND test_bid_keys)
 set_tests_properties(bid_keys_units_scalar PROPERTIES ENVIRONMENT AGORA_SIMD=scalar)
 add_test(NAME bid_keys_runs

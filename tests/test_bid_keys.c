@@ -1,7 +1,8 @@
 /* Bid keys (sim/bid_keys.h): the keys never order two bids the wrong way, and
  * an auction's candidates, ranked exactly, give the reference ranking's top
  * places (position_rank over every bid) with ties to the lower id. Run on the
- * AVX-512 paths and, registered again under AGORA_SIMD=scalar, the portable ones. */
+ * AVX-512 kernels and, registered again under AGORA_SIMD=avx2 and =scalar,
+ * on the AVX2 ones and the portable code (tests/engine.cmake). */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
