@@ -77,7 +77,7 @@ typedef uint8_t bytes16 __attribute__((vector_size(16)));
  * the bytes are then summed by one multiplication per 64-bit half. */
 static uint32_t count_at_least(const bytes16 v[4], uint8_t c)
 {
-    bytes16 at = {0} , tally = {0};
+    bytes16 at = {0}, tally = {0};
     at += c;
     for (int q = 0; q < 4; q++)
         tally -= (bytes16)(v[q] >= at);
@@ -85,7 +85,6 @@ static uint32_t count_at_least(const bytes16 v[4], uint8_t c)
     memcpy(half, &tally, sizeof half);
     return (uint32_t)(((half[0] + half[1]) * 0x0101010101010101ull) >> 56);
 }
-
 
 uint32_t bid_keys_select(const uint8_t *k, uint32_t n, uint32_t need, uint8_t *pos,
                          uint32_t *eligible, uint32_t *placed)
@@ -113,7 +112,6 @@ uint32_t bid_keys_select(const uint8_t *k, uint32_t n, uint32_t need, uint8_t *p
     }
     return c;
 }
-
 
 void bid_keys_rank(const double *bid, const uint32_t *id, const uint8_t *pos, uint32_t c,
                    uint32_t need, uint32_t *order)

@@ -6,9 +6,10 @@
  * cost. When every bid is fixed for the run (truthful bidders without budgets
  * or pacing), each agent gets a key of one byte that never orders two bids the
  * wrong way round: bid(a) < bid(b) whenever key(a) < key(b). The keys of 1e6
- * agents take 1 MB, which stays in L2. An auction then reads 50 keys, takes as
- * candidates every participant whose key reaches the (slots + 1)-th largest
- * key, and reads the exact bids of those alone (~12). Whoever is left out bids
+ * agents take 1 MB, an eighth of the values. An auction then reads 50 keys,
+ * takes as candidates every participant whose key reaches the (slots + 1)-th
+ * largest key, and reads the exact bids of those alone (11.1 an auction on the
+ * standard scenario). Whoever is left out bids
  * strictly less than every candidate, so ranking the candidates exactly gives
  * the auction's exact top places: the outcome is the one the full ranking
  * gives, bit for bit, whatever the keys are; good keys only make the
@@ -31,7 +32,7 @@ enum { BID_KEYS_MAX_BIDDERS = 64 };
  * non-positive or non-finite bid is no bid) against the reserve. Returns the
  * share of agents in the most crowded eligible key, relative to an even
  * spread (1: as even as it gets); keys are useless when bids crowd into a
- * few values. Needs 16 KiB of stack. */
+ * few values. Needs ~22 KiB of stack. */
 double bid_keys_build(const double *bid, size_t n, double reserve, uint8_t *key);
 
 /* One auction's selection from its participants' keys k[0 .. n), n <=
@@ -46,7 +47,7 @@ uint32_t bid_keys_select(const uint8_t *k, uint32_t n, uint32_t need, uint8_t *p
 /* Ranks c candidates exactly by position.h's order (higher bid first, ties to
  * the lower id): the one beaten by r others goes to order[r] as its position
  * pos[] when r < need. Each is ranked by counting who beats it: no branch to
- * mispredict, and sixteen compared at once with AVX-512 (AGORA_SIMD). */
+ * mispredict, and all sixteen at once with AVX-512 or AVX2 (bid_keys_x86.c). */
 void bid_keys_rank(const double *bid, const uint32_t *id, const uint8_t *pos, uint32_t c,
                    uint32_t need, uint32_t *order);
 
