@@ -165,12 +165,17 @@ static void quicken_start(void)
     setenv("OMPI_MCA_pml", "ob1", 0);
 }
 
-/* AGORA_SIMD forces one instruction-set path (README); a misspelt value would
- * otherwise be taken silently as "not avx512", which is a choice too. */
-static agora_status check_simd_choice(agora_error *err)
+/* AGORA_SIMD forces one instruction-set path and AGORA_BID_KEYS=off turns bid
+ * keys off (README); a misspelt value would otherwise be taken silently as
+ * "not avx512" or "on", which is a choice too. */
+static agora_status check_env_choices(agora_error *err)
 {
     static const char *const paths[] = {"scalar", "sse2", "avx2", "avx512"};
-    const char *forced = getenv("AGORA_SIMD");
+    const char *forced = getenv("AGORA_SIMD"), *keys = getenv("AGORA_BID_KEYS");
+    if (keys && strcmp(keys, "on") != 0 && strcmp(keys, "off") != 0)
+        return agora_fail(err, AGORA_EINPUT,
+                          "agora: AGORA_BID_KEYS=%s: expected on or off (or leave it unset: on)",
+                          keys);
     if (!forced)
         return AGORA_OK;
     for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
@@ -238,7 +243,7 @@ int main(int argc, char **argv)
         cli_free(&args);
         return (int)st;
     }
-    if ((st = check_simd_choice(&err)) != AGORA_OK) {
+    if ((st = check_env_choices(&err)) != AGORA_OK) {
         fprintf(stderr, "%s\n", err.msg);
         cli_free(&args);
         return (int)st;

@@ -95,6 +95,8 @@ check "cli: unknown option" "--frobnicate" \
     "$SCRATCH" "$AGORA" run good.yaml --frobnicate --out "$TMP/out.h5"
 check "cli: AGORA_SIMD misspelt" "AGORA_SIMD=avx-512: expected scalar, sse2, avx2 or avx512" \
     "$SCRATCH" env AGORA_SIMD=avx-512 "$AGORA" run good.yaml --out "$TMP/out.h5"
+check "cli: AGORA_BID_KEYS misspelt" "AGORA_BID_KEYS=of: expected on or off" \
+    "$SCRATCH" env AGORA_BID_KEYS=of "$AGORA" run good.yaml --out "$TMP/out.h5"
 check "cli: --set without =" "--set rounds" \
     "$SCRATCH" "$AGORA" run good.yaml --set rounds --out "$TMP/out.h5"
 check "cli: --set with a bad value" "--set rounds=many: rounds: expected a whole number" \
