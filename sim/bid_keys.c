@@ -6,10 +6,10 @@
 
 #include "bid_keys_x86.h"
 
-/* Eligible bids are binned by their bit patterns' top bits: 4096 bins are
+/* Eligible bids are binned by their bit patterns' top bits: BID_KEYS_BINS are
  * enough for 254 classes of about equal population unless most bids share a
  * few values (then bid_keys_build reports the crowding). */
-enum { BINS = 4096, CLASSES = 254 };
+enum { CLASSES = 254 };
 
 static uint64_t bits_of(double x)
 {
@@ -25,47 +25,78 @@ static int placed_bid(double b)
     return b > 0.0 && b < INFINITY;
 }
 
-double bid_keys_build(const double *bid, size_t n, double reserve, uint8_t *key)
+/* Whether bid b takes an eligible key (2..255). */
+static int eligible_bid(double b, double reserve)
 {
-    uint64_t lo = UINT64_MAX, hi = 0;
-    size_t eligible = 0;
-    for (size_t i = 0; i < n; i++) {
-        double b = bid[i];
-        if (placed_bid(b) && b >= reserve) {
-            uint64_t u = bits_of(b);
-            lo = u < lo ? u : lo;
-            hi = u > hi ? u : hi;
-            eligible++;
-        }
-    }
-    unsigned shift = 0;
-    while (eligible && ((hi - lo) >> shift) >= BINS)
-        shift++;
-    uint32_t count[BINS] = {0};
+    return placed_bid(b) && b >= reserve;
+}
+
+void bid_keys_bounds(const double *bid, size_t n, double reserve, uint64_t *lo, uint64_t *hi)
+{
+    uint64_t l = UINT64_MAX, h = 0;
     for (size_t i = 0; i < n; i++)
-        if (placed_bid(bid[i]) && bid[i] >= reserve)
+        if (eligible_bid(bid[i], reserve)) {
+            uint64_t u = bits_of(bid[i]);
+            l = u < l ? u : l;
+            h = u > h ? u : h;
+        }
+    *lo = l;
+    *hi = h;
+}
+
+/* The shift that brings the bit patterns [lo, hi] into BINS bins. */
+static unsigned shift_of(uint64_t lo, uint64_t hi)
+{
+    unsigned shift = 0;
+    while (hi > lo && ((hi - lo) >> shift) >= BID_KEYS_BINS)
+        shift++;
+    return shift;
+}
+
+void bid_keys_histogram(const double *bid, size_t n, double reserve, uint64_t lo, uint64_t hi,
+                        uint64_t count[BID_KEYS_BINS])
+{
+    unsigned shift = shift_of(lo, hi);
+    memset(count, 0, BID_KEYS_BINS * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        if (eligible_bid(bid[i], reserve))
             count[(bits_of(bid[i]) - lo) >> shift]++;
+}
+
+double bid_keys_assign(const double *bid, size_t n, double reserve, uint64_t lo, uint64_t hi,
+                       const uint64_t count[BID_KEYS_BINS], uint8_t *key)
+{
+    unsigned shift = shift_of(lo, hi);
+    uint64_t eligible = 0;
+    for (size_t b = 0; b < BID_KEYS_BINS; b++)
+        eligible += count[b];
     /* A bin's class counts the eligible bids in the bins below it, so classes
      * rise with the bins and each holds about eligible / 254 bids. */
-    uint8_t class_of[BINS];
-    uint64_t below = 0;
-    for (size_t b = 0; b < BINS; b++) {
+    uint8_t class_of[BID_KEYS_BINS];
+    uint64_t below = 0, in_class[256] = {0};
+    for (size_t b = 0; b < BID_KEYS_BINS; b++) {
         class_of[b] = (uint8_t)(BID_KEY_ELIGIBLE + below * CLASSES / (eligible ? eligible : 1));
+        in_class[class_of[b]] += count[b];
         below += count[b];
     }
-    size_t in_class[256] = {0};
     for (size_t i = 0; i < n; i++) {
         double b = bid[i];
-        uint8_t k = !placed_bid(b) ? BID_KEY_NONE
-                    : !(b >= reserve) ? BID_KEY_UNDER_RESERVE
-                                      : class_of[(bits_of(b) - lo) >> shift];
-        key[i] = k;
-        in_class[k]++;
+        key[i] = !placed_bid(b) ? BID_KEY_NONE
+                 : !(b >= reserve) ? BID_KEY_UNDER_RESERVE
+                                   : class_of[(bits_of(b) - lo) >> shift];
     }
-    size_t most = 0;
+    uint64_t most = 0;
     for (size_t k = BID_KEY_ELIGIBLE; k < 256; k++)
         most = in_class[k] > most ? in_class[k] : most;
     return eligible ? (double)most * CLASSES / (double)eligible : 1.0;
+}
+
+double bid_keys_build(const double *bid, size_t n, double reserve, uint8_t *key)
+{
+    uint64_t lo, hi, count[BID_KEYS_BINS];
+    bid_keys_bounds(bid, n, reserve, &lo, &hi);
+    bid_keys_histogram(bid, n, reserve, lo, hi, count);
+    return bid_keys_assign(bid, n, reserve, lo, hi, count, key);
 }
 
 /* Sixteen keys at a time with the compiler's portable vectors (SSE2 on any

@@ -32,8 +32,26 @@ enum { BID_KEYS_MAX_BIDDERS = 64 };
  * non-positive or non-finite bid is no bid) against the reserve. Returns the
  * share of agents in the most crowded eligible key, relative to an even
  * spread (1: as even as it gets); keys are useless when bids crowd into a
- * few values. Needs ~22 KiB of stack. */
+ * few values. Needs ~40 KiB of stack. One rank's whole population; several
+ * ranks take the three steps below and combine each step's results. */
 double bid_keys_build(const double *bid, size_t n, double reserve, uint8_t *key);
+
+/* The histogram's bins: enough for 254 classes of about equal population. */
+enum { BID_KEYS_BINS = 4096 };
+
+/* Step 1: the least and largest bit patterns of the eligible bids (*lo >
+ * *hi when none is); several ranks take the least *lo and the largest *hi. */
+void bid_keys_bounds(const double *bid, size_t n, double reserve, uint64_t *lo, uint64_t *hi);
+
+/* Step 2: the eligible bids counted in BID_KEYS_BINS bins spanning [lo, hi];
+ * several ranks add their counts. */
+void bid_keys_histogram(const double *bid, size_t n, double reserve, uint64_t lo, uint64_t hi,
+                        uint64_t count[BID_KEYS_BINS]);
+
+/* Step 3: the keys of bid[0 .. n) from the whole population's bounds and
+ * counts, and the crowding bid_keys_build returns (the same on every rank). */
+double bid_keys_assign(const double *bid, size_t n, double reserve, uint64_t lo, uint64_t hi,
+                       const uint64_t count[BID_KEYS_BINS], uint8_t *key);
 
 /* One auction's selection from its participants' keys k[0 .. n), n <=
  * BID_KEYS_MAX_BIDDERS: writes the positions of the candidates in increasing

@@ -403,13 +403,15 @@ agora_status engine_run(const scenario *s, const char *scenario_text, const run_
     summary->bid_evaluations =
         (double)s->market.auctions * (double)s->market.bidders * (double)played;
     summary->wall_seconds = t2 - t0;
-    if (r.market.keyed_auctions)
-        summary->candidates_per_auction =
-            (double)r.market.keyed_candidates / (double)r.market.keyed_auctions;
+    uint64_t keyed[2] = {r.market.keyed_auctions, r.market.keyed_candidates}, all_keyed[2] = {0};
     st = finish(&r, st, err);
     summary->wall_seconds = phase_now() - t0;
     release(&r);
     summary->peak_rss_bytes = peak_memory_max(comm);
     MPI_Reduce(r.clock.seconds, summary->phase_seconds, PHASE_COUNT, MPI_DOUBLE, MPI_MAX, 0, comm);
+    /* Every rank's auctions: several ranks on one node rank by keys too. */
+    MPI_Reduce(keyed, all_keyed, 2, MPI_UINT64_T, MPI_SUM, 0, comm);
+    if (all_keyed[0])
+        summary->candidates_per_auction = (double)all_keyed[1] / (double)all_keyed[0];
     return st;
 }

@@ -7,6 +7,7 @@
 
 #include "big_alloc.h"
 #include "bid_keys.h"
+#include "node_keys.h"
 #include "owners_wide.h"
 #include "partition.h"
 #include "prefetch.h"
@@ -82,17 +83,18 @@ static agora_status alloc_buffers(market *m, agora_error *err)
     return AGORA_OK;
 }
 
-/* Whether this run ranks by bid keys (bid_keys.h): one rank settling in
- * blocks, every bid the agent's value for the whole run (truthful, no
- * budgets, pacing or learning), nothing that reads every bid of an auction
- * (quality scores, pair CTRs, probes, AIGC markets), at most 64 bidders, and
- * not turned off by AGORA_BID_KEYS=off (tests compare both ways). */
+/* Whether this run may rank by bid keys (bid_keys.h): every bid the agent's
+ * value for the whole run (truthful, no budgets, pacing or learning), so one
+ * rank settles in blocks and several route in chunks; nothing that reads
+ * every bid of an auction (quality scores, pair CTRs, probes, AIGC markets);
+ * at most 64 bidders; and not turned off by AGORA_BID_KEYS=off (tests compare
+ * both ways). Several ranks also need to share one node (node_keys.h). */
 static int ranks_by_keys(const market *m)
 {
     const population *pop = m->pop;
     const scenario *s = m->s;
     const char *off = getenv("AGORA_BID_KEYS");
-    return m->all_local && pop->all_truthful && !pop->budgeted && !pop->learners &&
+    return pop->all_truthful && !pop->budgeted && !pop->learners &&
            !pop->wants_feedback && !pop->bandits && !s->population.has_quality && !pop->pair_ctr &&
            !s->probes.auctions && !s->mechanism.aigc && m->bidders <= BID_KEYS_MAX_BIDDERS &&
            !(off && strcmp(off, "off") == 0);
@@ -102,20 +104,34 @@ static int ranks_by_keys(const market *m)
  * would leave auctions with many candidates: ranking all bids costs less. */
 #define KEYS_MOST_CROWDED 4.0
 
-static agora_status keys_init(market *m, agora_error *err)
+static agora_status keys_init(market *m, MPI_Comm comm, agora_error *err)
 {
-    if (!ranks_by_keys(m))
+    int keyed = ranks_by_keys(m);
+    if (!m->all_local) /* every rank takes the same way, or the collectives would not match */
+        MPI_Allreduce(MPI_IN_PLACE, &keyed, 1, MPI_INT, MPI_LAND, comm);
+    if (!keyed)
         return AGORA_OK;
-    size_t n = m->pop->state.n;
-    m->bid_key = alloc_array(n, 1);
+    const agent_state *a = &m->pop->state;
     m->candidates = alloc_array((size_t)ROUND_BLOCK * BID_KEYS_MAX_BIDDERS, 1);
     m->n_candidates = alloc_array(ROUND_BLOCK, 1);
-    if (!m->bid_key || !m->candidates || !m->n_candidates)
+    if (!m->all_local) {
+        node_keys_open(&m->shared, comm, a->value, a->n, a->first_id, m->params.reserve,
+                       KEYS_MOST_CROWDED);
+        m->key_of = m->shared.key;
+        m->value_of = m->shared.value;
+    } else if ((m->bid_key = alloc_array(a->n, 1))) {
+        if (bid_keys_build(a->value, a->n, m->params.reserve, m->bid_key) <= KEYS_MOST_CROWDED) {
+            m->key_of = m->bid_key;
+            m->value_of = a->value;
+        } else {
+            free(m->bid_key);
+            m->bid_key = NULL;
+        }
+    } else {
         return agora_fail(err, AGORA_EINTERNAL, "out of memory for bid keys");
-    if (bid_keys_build(m->pop->state.value, n, m->params.reserve, m->bid_key) > KEYS_MOST_CROWDED) {
-        free(m->bid_key);
-        m->bid_key = NULL;
     }
+    if (!m->candidates || !m->n_candidates)
+        return agora_fail(err, AGORA_EINTERNAL, "out of memory for bid keys");
     return AGORA_OK;
 }
 
@@ -185,7 +201,7 @@ agora_status market_init(market *m, const scenario *s, population *pop, phase_cl
     for (size_t i = 0; a->budget_left && i < a->n; i++)
         m->exhausted += !(a->budget_left[i] > 0.0);
     m->digest = population_digest(pop);
-    return keys_init(m, err);
+    return keys_init(m, comm, err);
 }
 
 void market_free(market *m)
@@ -209,6 +225,7 @@ void market_free(market *m)
                      m->recv_pair,    m->bid_key,    m->candidates, m->n_candidates};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
         free(owned[i]);
+    node_keys_close(&m->shared);
     market_aigc_free(m);
     memset(m, 0, sizeof *m);
 }
@@ -551,6 +568,28 @@ static void stage_plain(market *m, size_t base, const position_outcome *out)
     m->staged += out->filled;
 }
 
+/* Stages the outcome of winning request j, whose bid is `bid`. Ranked by
+ * shared keys (node_keys.h), no request was routed: the outcome names its
+ * winner by the winner's index at its owner, and the winner's welfare (its
+ * bid is its value) is counted here, where the value was read, instead of by
+ * its owner reading it again. */
+static inline void stage_winner(market *m, size_t j, double bid, double clicks, double payment)
+{
+    if (!m->shared.key) {
+        market_stage_winner(m, j, clicks, payment);
+        return;
+    }
+    fixed_add_unclamped(&m->staged_welfare, bid * clicks);
+    uint32_t id = m->participant[j];
+    int owner = owner_of(m, id);
+    m->win_owner[m->staged] = owner;
+    m->win_staged[m->staged++] = (win_outcome){
+        .clicks = clicks,
+        .payment = payment,
+        .request = (uint32_t)(id - m->agent_lo[owner]),
+    };
+}
+
 /* Prices the ranked auction g in the current view, and stages its winners. */
 static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, uint32_t ranked)
 {
@@ -575,7 +614,7 @@ static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, ui
         if (settles_in_blocks(m) && !m->settles_wide)
             prefetch_winner(&m->pop->state, m->participant[base + i]);
         double clicks = slot_clicks(m, &rng, slot, m->quality ? m->quality[i] : 1.0);
-        market_stage_winner(m, base + i, clicks, m->price[slot] * clicks);
+        stage_winner(m, base + i, m->bids[i], clicks, m->price[slot] * clicks);
     }
     return hits;
 }
@@ -701,8 +740,8 @@ static source_block block_from(const market *m, int src)
         b.records = m->all_local ? m->fb_count : m->feedback.local_count;
         return b;
     }
-    b.index = m->recv_index + m->plan.recv_displs[src];
-    b.bid = m->recv_bid + m->plan.recv_displs[src];
+    b.index = m->recv_index ? m->recv_index + m->plan.recv_displs[src] : NULL;
+    b.bid = m->recv_bid ? m->recv_bid + m->plan.recv_displs[src] : NULL;
     b.requests = (size_t)m->plan.recv_counts[src];
     b.outcome = m->win_recv + m->winners.recv_displs[src];
     b.outcomes = (size_t)m->winners.recv_counts[src];
@@ -838,7 +877,9 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
     /* Locals, not fields: the loop keeps them in registers instead of
      * reloading them after every store to an agent. */
     double *budget = a->budget_left;
-    const double *value = a->value;
+    /* Ranked by shared keys, welfare was counted where the auctions ran
+     * (stage_winner): no value is read here. */
+    const double *value = m->shared.key ? NULL : a->value;
     const int learners = pop->learners;
     uint64_t digest = m->digest;
     size_t exhausted = m->exhausted;
@@ -847,20 +888,21 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
     fixed_sum welfare = {0}, revenue = {0}, clicks = {0}, forgiven = {0};
     size_t w = 0;
     if (m->settles_wide) { /* eight at a time: the same bits */
-        w = settle_wide(a, o, count, index, &welfare, &revenue, &clicks, &digest);
+        w = settle_wide(a, o, count, index, value ? &welfare : NULL, &revenue, &clicks, &digest);
         o += w;
     }
     for (; w < count; w++, o++) {
         /* Winners are scattered over the agent arrays: ask for the lines a
          * few winners ahead so their cache misses overlap. */
         if (w + SETTLE_PREFETCH < count) {
-            uint32_t ahead = index[o[SETTLE_PREFETCH].request];
+            uint32_t ahead = win_outcome_agent(&o[SETTLE_PREFETCH], index);
             agora_prefetch(agent_spend(a, ahead)); /* and clicks */
-            agora_prefetch(&value[ahead]);
+            if (value)
+                agora_prefetch(&value[ahead]);
             if (budget)
                 agora_prefetch(&budget[ahead]);
         }
-        uint32_t i = index[o->request];
+        uint32_t i = win_outcome_agent(o, index);
         digest -= population_agent_hash(pop, i);
         double charge = o->payment;
         if (budget) {
@@ -872,10 +914,11 @@ static void settle_outcomes(market *m, const win_outcome *o, size_t count, const
         *agent_spend(a, i) += charge;
         *agent_clicks(a, i) += o->clicks;
         digest += population_agent_hash(pop, i);
-        double gained = value[i] * o->clicks;
+        double gained = value ? value[i] * o->clicks : 0.0;
         if (learners)
             population_gain(pop, i, gained - charge);
-        fixed_add_unclamped(&welfare, gained);
+        if (value)
+            fixed_add_unclamped(&welfare, gained);
         fixed_add_unclamped(&revenue, charge);
         fixed_add_unclamped(&clicks, o->clicks);
         if (budget)
@@ -893,7 +936,8 @@ static void settle(market *m, fixed_sum sums[METRIC_SUMMED])
 {
     for (int src = 0; src < m->ranks; src++) {
         source_block b = block_from(m, src);
-        settle_outcomes(m, b.outcome, b.outcomes, b.index, sums);
+        /* Ranked by shared keys, outcomes name their winners' local indices. */
+        settle_outcomes(m, b.outcome, b.outcomes, m->shared.key ? NULL : b.index, sums);
     }
 }
 
@@ -979,14 +1023,14 @@ static void select_candidates(market *m, uint64_t lo, uint64_t hi, fixed_sum sum
     const uint32_t *first = m->participant + (lo - m->request_origin) * k;
     const uint32_t *end = m->participant + (hi - m->request_origin) * k;
     for (const uint32_t *id = first; id < end && id < first + KEYS_AHEAD * k; id++)
-        agora_prefetch(&m->bid_key[*id]);
+        agora_prefetch(&m->key_of[*id]);
     for (uint64_t g = lo; g < hi; g++) {
         const uint32_t *ids = m->participant + (g - m->request_origin) * k;
         for (const uint32_t *id = ids + KEYS_AHEAD * k; id < end && id < ids + (KEYS_AHEAD + 1) * k; id++)
-            agora_prefetch(&m->bid_key[*id]);
+            agora_prefetch(&m->key_of[*id]);
         uint8_t key[BID_KEYS_MAX_BIDDERS], *pos = m->candidates + (g - lo) * BID_KEYS_MAX_BIDDERS;
         for (uint32_t j = 0; j < k; j++)
-            key[j] = m->bid_key[ids[j]];
+            key[j] = m->key_of[ids[j]];
         uint32_t e, p, c = bid_keys_select(key, k, need, pos, &e, &p);
         m->n_candidates[g - lo] = (uint8_t)c;
         m->keyed_candidates += c;
@@ -1008,7 +1052,7 @@ static void prefetch_candidates(const market *m, uint64_t g, uint64_t lo)
     const uint32_t *ids = m->participant + (g - m->request_origin) * m->bidders;
     const uint8_t *pos = m->candidates + (g - lo) * BID_KEYS_MAX_BIDDERS;
     for (uint32_t q = 0; q < m->n_candidates[g - lo]; q++)
-        agora_prefetch(&m->pop->state.value[ids[pos[q]]]);
+        agora_prefetch(&m->value_of[ids[pos[q]]]);
 }
 
 /* Step 5 for the same auctions: the candidates' bids (their values) are
@@ -1018,7 +1062,7 @@ static void rank_candidates(market *m, uint64_t t, uint64_t lo, uint64_t hi,
                             fixed_sum sums[METRIC_SUMMED])
 {
     uint32_t k = m->bidders, need = m->params.slots + 1u;
-    const double *value = m->pop->state.value;
+    const double *value = m->value_of;
     size_t reserve_hits = 0, staged_before = m->staged;
     m->order = m->lane_order;
     m->quality = NULL;
@@ -1070,7 +1114,7 @@ static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED]
         size_t base = (size_t)(lo - m->request_origin) * k, count = (size_t)(hi - lo) * k;
         draw_range(m, t, lo, hi);
         size_t first = m->staged;
-        if (m->bid_key) {
+        if (m->key_of) {
             phase_end(m->clock, PHASE_SAMPLE);
             select_candidates(m, lo, hi, sums);
             phase_end(m->clock, PHASE_BID);
@@ -1130,6 +1174,38 @@ static agora_status play_range(market *m, uint64_t t, uint64_t lo, uint64_t hi,
     return AGORA_OK;
 }
 
+/* Steps 2-7 for this rank's auctions [lo, hi) of round t when several ranks
+ * on one node rank by shared keys (node_keys.h): a block of auctions at a
+ * time goes from its draws to its staged outcomes, reading its participants'
+ * keys and its candidates' values where their owners put them (each block
+ * reuses the start of the request buffers); then only the outcomes travel,
+ * and are settled before it returns. */
+static agora_status play_range_by_keys(market *m, uint64_t t, uint64_t lo, uint64_t hi,
+                                       fixed_sum sums[METRIC_SUMMED], agora_error *err)
+{
+    phase_clock *clock = m->clock;
+    m->staged = 0;
+    for (uint64_t first = lo; first < hi; first += ROUND_BLOCK) {
+        uint64_t last = hi - first < ROUND_BLOCK ? hi : first + ROUND_BLOCK;
+        m->request_origin = first;
+        draw_range(m, t, first, last);
+        phase_end(clock, PHASE_SAMPLE);
+        select_candidates(m, first, last, sums);
+        phase_end(clock, PHASE_BID);
+        rank_candidates(m, t, first, last, sums);
+        phase_end(clock, PHASE_ALLOCATE);
+    }
+    fixed_add_sum(&sums[METRIC_WELFARE], m->staged_welfare);
+    m->staged_welfare = (fixed_sum){0};
+    agora_status st = send_outcomes(m, err);
+    phase_end(clock, PHASE_ROUTE);
+    if (st != AGORA_OK)
+        return st;
+    settle(m, sums);
+    phase_end(clock, PHASE_SETTLE);
+    return AGORA_OK;
+}
+
 /* Several ranks play a round in chunks when nothing needs the whole round's
  * requests at once: no budgets (a bid then reads nothing that settling
  * changes, so settling early cannot change a bid), no learners' feedback or
@@ -1159,7 +1235,8 @@ static agora_status round_in_chunks(market *m, uint64_t t, fixed_sum sums[METRIC
         uint64_t len = auctions - first < span ? auctions - first : span;
         uint64_t lo = first + block_lo(len, m->ranks, m->rank);
         uint64_t hi = first + block_lo(len, m->ranks, m->rank + 1);
-        agora_status st = play_range(m, t, lo, hi, sums, err);
+        agora_status st = m->shared.key ? play_range_by_keys(m, t, lo, hi, sums, err)
+                                        : play_range(m, t, lo, hi, sums, err);
         if (st != AGORA_OK)
             return st;
     }

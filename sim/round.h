@@ -11,6 +11,7 @@
 #include "exchange.h"
 #include "fixed_sum.h"
 #include "metrics.h"
+#include "node_keys.h"
 #include "aigc.h"
 #include "phase_clock.h"
 #include "population.h"
@@ -104,9 +105,15 @@ typedef struct {
     int32_t *aigc_pos;
     double *aigc_clicks, *aigc_pay, *aigc_price;
 
-    /* One rank with bids fixed for the run (market_init): every agent's bid key
-     * (bid_keys.h), and each block auction's candidates; NULL otherwise. */
+    /* Bids fixed for the run (market_init): every agent's bid key (bid_keys.h)
+     * and value by global id, and each block auction's candidates; key_of is
+     * NULL otherwise. One rank keeps its keys in bid_key; several ranks on one
+     * node read everyone's keys and values from the node's shared memory. */
+    const uint8_t *key_of;
+    const double *value_of;
     uint8_t *bid_key;
+    node_keys shared;
+    fixed_sum staged_welfare; /* by shared keys: the staged winners' welfare (stage_winner) */
     uint8_t *candidates; /* [ROUND_BLOCK][BID_KEYS_MAX_BIDDERS] positions */
     uint8_t *n_candidates; /* [ROUND_BLOCK] */
     uint64_t keyed_auctions, keyed_candidates; /* over the run, for --profile */

@@ -88,14 +88,14 @@ typedef struct {
     double term[3][8]; /* welfare, revenue, clicks */
 } group_record;
 
-/* Applies group `o`'s eight outcomes one by one and records them in r. */
-static inline void update8(const agent_state *a, const win_outcome *o, const uint32_t *index,
-                           group_record *r)
+/* Applies group `o`'s eight outcomes one by one and records them in r; the
+ * welfare terms are 0 without `value` (the caller counted them). */
+static inline void update8(const agent_state *a, const double *value, const win_outcome *o,
+                           const uint32_t *index, group_record *r)
 {
-    const double *value = a->value;
     double *paid = a->paid;
     for (int q = 0; q < 8; q++) {
-        uint32_t i = index[o[q].request];
+        uint32_t i = win_outcome_agent(&o[q], index);
         double *p = &paid[2u * (size_t)i]; /* agent_spend, then agent_clicks */
         r->spend_before[q] = p[0];
         r->clicks_before[q] = p[1];
@@ -104,19 +104,21 @@ static inline void update8(const agent_state *a, const win_outcome *o, const uin
         r->spend_after[q] = p[0];
         r->clicks_after[q] = p[1];
         r->id[q] = a->first_id + i;
-        r->term[0][q] = value[i] * o[q].clicks;
+        r->term[0][q] = value ? value[i] * o[q].clicks : 0.0;
         r->term[1][q] = o[q].payment;
         r->term[2][q] = o[q].clicks;
     }
 }
 
 /* The lines the eight winners of group o will read and write. */
-static inline void prefetch_group(const agent_state *a, const win_outcome *o, const uint32_t *index)
+static inline void prefetch_group(const agent_state *a, const double *value, const win_outcome *o,
+                                  const uint32_t *index)
 {
     for (int q = 0; q < 8; q++) {
-        uint32_t i = index[o[q].request];
+        uint32_t i = win_outcome_agent(&o[q], index);
         agora_prefetch(&a->paid[2u * (size_t)i]);
-        agora_prefetch(&a->value[i]);
+        if (value)
+            agora_prefetch(&value[i]);
     }
 }
 
@@ -146,8 +148,9 @@ TARGET static inline __m512i lanes8(const group_record *r, __m512i change, lane_
  * read at once, eight scalar stores could not be forwarded to one vector
  * load, and that stall was a fifth of settling. The digest and the sums do
  * not depend on the order of their terms. */
-TARGET static size_t settle8(const agent_state *a, const win_outcome *o, size_t count,
-                             const uint32_t *index, fixed_sum *sums[3], uint64_t *digest)
+TARGET static size_t settle8(const agent_state *a, const double *value, const win_outcome *o,
+                             size_t count, const uint32_t *index, fixed_sum *sums[3],
+                             uint64_t *digest)
 {
     lane_sum lanes[3];
     for (int k = 0; k < 3; k++)
@@ -156,12 +159,12 @@ TARGET static size_t settle8(const agent_state *a, const win_outcome *o, size_t 
     group_record record[2];
     size_t groups = count / 8u;
     for (size_t g = 0; g < AHEAD_GROUPS && g < groups; g++)
-        prefetch_group(a, o + g * 8u, index);
+        prefetch_group(a, value, o + g * 8u, index);
     for (size_t group = 0; group <= groups; group++) {
         if (group + AHEAD_GROUPS < groups)
-            prefetch_group(a, o + (group + AHEAD_GROUPS) * 8u, index);
+            prefetch_group(a, value, o + (group + AHEAD_GROUPS) * 8u, index);
         if (group < groups)
-            update8(a, o + group * 8u, index, &record[group & 1u]);
+            update8(a, value, o + group * 8u, index, &record[group & 1u]);
         if (group > 0)
             change = lanes8(&record[(group - 1u) & 1u], change, lanes, sums);
     }
@@ -188,8 +191,10 @@ size_t settle_wide(const agent_state *a, const win_outcome *o, size_t count, con
     if (a->budget_left || !settle_wide_available())
         return 0;
 #if defined(__x86_64__)
-    fixed_sum *sums[3] = {welfare, revenue, clicks};
-    return settle8(a, o, count, index, sums, digest);
+    /* Without a welfare sum its terms are zeros, added to a sum nobody reads. */
+    fixed_sum unused = {0};
+    fixed_sum *sums[3] = {welfare ? welfare : &unused, revenue, clicks};
+    return settle8(a, welfare ? a->value : NULL, o, count, index, sums, digest);
 #else
     (void)o, (void)count, (void)index, (void)welfare, (void)revenue, (void)clicks, (void)digest;
     return 0;

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# One-rank runs ranked by bid keys (sim/bid_keys.h) against the same runs
+# Runs ranked by bid keys (sim/bid_keys.h) against the same runs
 # ranking every bid (AGORA_BID_KEYS=off) and against the AVX2 and portable
 # paths (AGORA_SIMD=avx2, =scalar): /metrics and /agents must be h5diff-identical, under
 # gsp, vcg and gfp, with and without a reserve, with a values list that has
 # exact duplicates (ties to the lower id), and with fewer bidders than places.
 # --profile must say keys were used, and not when they are off or when the
 # values crowd into one (a constant value: every bid would be a candidate).
-# usage: bid_keys.sh AGORA
+# Several ranks on one node share keys and values (sim/node_keys.h): at 2 and 3
+# ranks the same comparisons hold against one rank ranking every bid, and a
+# run whose MPI cannot share memory (--mca osc ^sm) routes its requests, with
+# the same outputs.
+# usage: bid_keys.sh AGORA MPIEXEC
 set -u
-agora=$1
+agora=$1 mpiexec=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
@@ -85,6 +89,40 @@ check "sampled clicks" "$tmp/keys.yaml" 1 mechanism.clicks=sampled
 check "equal values, ties to the lower id" "$tmp/ties.yaml" 1
 check "a constant value: keys not used" "$tmp/keys.yaml" 0 \
   'population.value={dist: constant, value: 1.5}'
+
+ranks() { # ranks LABEL SCENARIO SETTINGS...: 2 and 3 ranks against 1 rank, keys off
+  local label=$1 scenario=$2; shift 2
+  local sets=()
+  for s in "$@"; do sets+=(--set "$s"); done
+  run off AGORA_BID_KEYS=off -- "$scenario" "${sets[@]}" || { echo "FAIL $label: 1 rank failed"; failed=$((failed + 1)); return; }
+  for p in 2 3; do
+    if ! "$mpiexec" --allow-run-as-root --oversubscribe -n $p "$agora" run "$scenario" \
+         "${sets[@]}" --out "$tmp/r$p.h5" --quiet --profile > "$tmp/r$p.txt" 2>&1; then
+      echo "FAIL $label at $p ranks: the run failed"; head -5 "$tmp/r$p.txt"; failed=$((failed + 1)); continue
+    fi
+    if ! grep -q 'by bid keys' "$tmp/r$p.txt"; then
+      echo "FAIL $label at $p ranks: keys not used"; failed=$((failed + 1))
+    elif same off r$p; then
+      echo "PASS $label at $p ranks"; passed=$((passed + 1))
+    else
+      echo "FAIL $label at $p ranks: outputs differ"; head -20 "$tmp/diff"; failed=$((failed + 1))
+    fi
+  done
+}
+ranks "gsp" "$tmp/keys.yaml"
+ranks "vcg, reserve 1.2" "$tmp/keys.yaml" mechanism.name=vcg mechanism.reserve=1.2
+ranks "gfp, sampled clicks" "$tmp/keys.yaml" mechanism.name=gfp mechanism.clicks=sampled
+ranks "equal values, ties to the lower id" "$tmp/ties.yaml"
+
+# Without shared-memory windows several ranks route their requests.
+run off AGORA_BID_KEYS=off -- "$tmp/keys.yaml"
+if "$mpiexec" --allow-run-as-root --oversubscribe --mca osc ^sm -n 2 "$agora" run "$tmp/keys.yaml" \
+     --out "$tmp/routed.h5" --quiet --profile > "$tmp/routed.txt" 2>&1 &&
+   ! grep -q 'by bid keys' "$tmp/routed.txt" && same off routed; then
+  echo "PASS 2 ranks without shared memory route, with the same outputs"; passed=$((passed + 1))
+else
+  echo "FAIL 2 ranks without shared memory"; head -5 "$tmp/routed.txt"; failed=$((failed + 1))
+fi
 
 # The comparison must be able to fail: another seed changes the metrics.
 run base AGORA_BID_KEYS=on -- "$tmp/keys.yaml"

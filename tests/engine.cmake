@@ -14,7 +14,8 @@ set_tests_properties(bid_keys_units_avx2 PROPERTIES ENVIRONMENT AGORA_SIMD=avx2)
 add_test(NAME bid_keys_units_scalar COMMAND test_bid_keys)
 set_tests_properties(bid_keys_units_scalar PROPERTIES ENVIRONMENT AGORA_SIMD=scalar)
 add_test(NAME bid_keys_runs
-  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bid_keys.sh $<TARGET_FILE:agora>)
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bid_keys.sh $<TARGET_FILE:agora> ${MPIEXEC_EXECUTABLE})
+set_tests_properties(bid_keys_runs PROPERTIES PROCESSORS 2)
 
 add_test(NAME golden_runs
   COMMAND ${AGORA_PYTHON} -m pytest -q -p no:cacheprovider ${CMAKE_CURRENT_SOURCE_DIR}/e2e)

@@ -1,6 +1,7 @@
 /* Bid keys (sim/bid_keys.h): the keys never order two bids the wrong way, and
  * an auction's candidates, ranked exactly, give the reference ranking's top
- * places (position_rank over every bid) with ties to the lower id. Run on the
+ * places (position_rank over every bid) with ties to the lower id; keys built
+ * in parts from combined counts are the whole population's. Run on the
  * AVX-512 kernels and, registered again under AGORA_SIMD=avx2 and =scalar,
  * on the AVX2 ones and the portable code (tests/engine.cmake). */
 #include <check.h>
@@ -87,6 +88,44 @@ START_TEST(keys_spread_over_their_classes)
     for (size_t i = 0; i < AGENTS; i++)
         bid[i] = 2.5;
     ck_assert_double_eq_tol(bid_keys_build(bid, AGENTS, 0.0, key), 254.0, 1e-9);
+}
+END_TEST
+
+START_TEST(parts_combined_give_the_whole_populations_keys)
+{
+    /* Several ranks (sim/node_keys.c) each take their block's bounds and
+     * counts, combine them (least lo, largest hi, summed counts) and assign
+     * their own block's keys: the keys and the crowding must be those of one
+     * rank holding everyone, or two ranks' keys would not order each other's
+     * bids. Uneven blocks, one of them empty. */
+    static double bid[AGENTS];
+    static uint8_t whole[AGENTS], parted[AGENTS];
+    double reserve = 0.4;
+    for (size_t i = 0; i < AGENTS; i++)
+        bid[i] = test_bid(reserve);
+    double crowding = bid_keys_build(bid, AGENTS, reserve, whole);
+    const size_t cut[] = {0, 7, 7, 9001, AGENTS};
+    enum { PARTS = sizeof cut / sizeof cut[0] - 1 };
+    uint64_t lo = UINT64_MAX, hi = 0, count[BID_KEYS_BINS] = {0}, part[BID_KEYS_BINS];
+    for (int p = 0; p < PARTS; p++) {
+        uint64_t l, h;
+        bid_keys_bounds(bid + cut[p], cut[p + 1] - cut[p], reserve, &l, &h);
+        lo = l < lo ? l : lo;
+        hi = h > hi ? h : hi;
+    }
+    for (int p = 0; p < PARTS; p++) {
+        bid_keys_histogram(bid + cut[p], cut[p + 1] - cut[p], reserve, lo, hi, part);
+        for (size_t b = 0; b < BID_KEYS_BINS; b++)
+            count[b] += part[b];
+    }
+    for (int p = 0; p < PARTS; p++)
+        ck_assert_double_eq(bid_keys_assign(bid + cut[p], cut[p + 1] - cut[p], reserve, lo, hi,
+                                            count, parted + cut[p]),
+                            crowding);
+    ck_assert_mem_eq(parted, whole, AGENTS);
+    /* And the comparison can fail: a block's keys from its own counts alone differ. */
+    bid_keys_build(bid + cut[3], cut[4] - cut[3], reserve, parted + cut[3]);
+    ck_assert_int_ne(memcmp(parted, whole, AGENTS), 0);
 }
 END_TEST
 
@@ -212,6 +251,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, keys_never_order_two_bids_the_wrong_way);
     tcase_add_test(tc, keys_spread_over_their_classes);
+    tcase_add_test(tc, parts_combined_give_the_whole_populations_keys);
     tcase_add_loop_test(tc, candidates_ranked_exactly_give_the_reference_top, 0, 3);
     tcase_add_test(tc, equal_bids_go_to_the_lower_id);
     tcase_add_test(tc, fewer_eligible_than_places_are_all_candidates);
