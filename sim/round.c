@@ -590,6 +590,27 @@ static inline void stage_winner(market *m, size_t j, double bid, double clicks, 
     };
 }
 
+/* stage_plain for several ranks ranking by shared keys (stage_winner's
+ * outcomes, expected clicks): the count and the welfare are kept in
+ * registers, not reloaded from the market after every store. */
+static void stage_shared(market *m, size_t base, const position_outcome *out)
+{
+    const double *ctr = m->params.ctr;
+    size_t staged = m->staged;
+    fixed_sum welfare = m->staged_welfare;
+    for (uint32_t slot = 0; slot < out->filled; slot++) {
+        uint32_t j = out->winner[slot], id = m->participant[base + j];
+        int owner = owner_of(m, id);
+        fixed_add_unclamped(&welfare, m->bids[j] * ctr[slot]);
+        m->win_owner[staged] = owner;
+        m->win_staged[staged++] = (win_outcome){.clicks = ctr[slot],
+                                                .payment = out->price[slot] * ctr[slot],
+                                                .request = (uint32_t)(id - m->agent_lo[owner])};
+    }
+    m->staged = staged;
+    m->staged_welfare = welfare;
+}
+
 /* Prices the ranked auction g in the current view, and stages its winners. */
 static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, uint32_t ranked)
 {
@@ -601,6 +622,10 @@ static size_t price_and_stage(market *m, uint64_t g, uint64_t t, size_t base, ui
         stage_feedback(m, base, ranked);
     if (m->stages_plainly) {
         stage_plain(m, base, &out);
+        return hits;
+    }
+    if (m->shared.key && m->s->mechanism.clicks == CLICKS_EXPECTED) {
+        stage_shared(m, base, &out);
         return hits;
     }
     pcg32 rng = {0, 1};
