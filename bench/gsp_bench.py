@@ -26,8 +26,9 @@ runs so that machine drift hits every configuration alike. Prints:
     far apart, and the 2-rank exchange's collectives slow down with distance;
   - the selection's instruction-set paths (AGORA_SIMD=scalar|sse2|avx2|avx512) at 1
     rank, and the 1-rank run ranking every bid instead of by bid keys
-    (AGORA_BID_KEYS=off, sim/bid_keys.h), and whether all their outputs are
-    identical (h5diff on every dataset);
+    (AGORA_BID_KEYS=off, sim/bid_keys.h), the 2-rank run at twice the size
+    routing every request instead of reading shared keys (sim/node_keys.h),
+    and whether all their outputs are identical (h5diff on every dataset);
   - the median phase profiles (--profile) of the 1-rank run and of the 2-rank
     run at twice the size, and the HDF5 output's share of the wall time
     (creating the file, the snapshot writes, closing and syncing it);
@@ -206,7 +207,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     simds = ["scalar", "sse2", "avx2", "avx512"]
-    runs = {k: [] for k in ("peer", "1", "1all", "2", "2x2", "2x2cma", *simds)}
+    runs = {k: [] for k in ("peer", "1", "1all", "2", "2x2", "2x2all", "2x2cma", *simds)}
     cpus, distances, floors, together = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = lambda name: os.path.join(tmp, name + ".h5")
@@ -219,6 +220,7 @@ def main():
             runs["1all"].append(run_agora(args.agora, 1, out("1all"), keys=False))
             runs["2"].append(run_agora(args.agora, 2, out("2")))
             runs["2x2"].append(run_agora(args.agora, 2, out("2x2"), scale=2))
+            runs["2x2all"].append(run_agora(args.agora, 2, out("2x2all"), scale=2, keys=False))
             runs["2x2cma"].append(run_agora(args.agora, 2, out("2x2cma"), scale=2, mpi=KERNEL_COPY))
             for simd in simds:
                 runs[simd].append(run_agora(args.agora, 1, out(simd), simd=simd))
@@ -226,7 +228,7 @@ def main():
             floors.append(memory_floor(floor_exe))
             together.append(side_by_side(args.agora, out))
         identical = all(same_datasets(out("1"), out(x)) for x in ("1all", "2", *simds))
-        identical = identical and same_datasets(out("2x2"), out("2x2cma"))
+        identical = identical and all(same_datasets(out("2x2"), out(x)) for x in ("2x2all", "2x2cma"))
     peer = statistics.median(runs["peer"])
     print(f"standard GSP: 1e6 agents, 1e4 auctions x 50 bidders, 10 slots, 20 rounds; "
           f"median of {args.repeats}")
@@ -236,7 +238,7 @@ def main():
     print(f"{'':22}{'bid evals/s':>14}{'x peer':>9}{'rounds s':>10}{'wall s':>9}{'MiB/rank':>10}")
     print(f"{'numpy peer':22}{peer:14.3e}{1.0:9.2f}")
     rows = [("agora 1 rank", "1"), ("  every bid read", "1all"), ("agora 2 ranks", "2"), ("agora 2 ranks, 2x size", "2x2"),
-            ("  same, kernel copy", "2x2cma")]
+            ("  routed, every bid", "2x2all"), ("  same, kernel copy", "2x2cma")]
     rows += [(f"agora 1 rank, {s}", s) for s in simds]
     for label, key in rows:
         r = runs[key]
@@ -245,8 +247,9 @@ def main():
               f"{median_of(r, 'wall'):9.2f}{max(x['mem'] for x in r):10.1f}")
     eff = median_of(runs["1"], "rounds") / median_of(runs["2x2"], "rounds")
     eff_cma = median_of(runs["1"], "rounds") / median_of(runs["2x2cma"], "rounds")
+    eff_routed = median_of(runs["1"], "rounds") / median_of(runs["2x2all"], "rounds")
     print(f"weak scaling, 2 ranks with 2x agents and auctions: efficiency {eff:.2f} "
-          f"({eff_cma:.2f} with {' '.join(KERNEL_COPY)})")
+          f"({eff_cma:.2f} with {' '.join(KERNEL_COPY)}; {eff_routed:.2f} routing every request)")
     computing = {k: median_of(runs[k], "rounds") - statistics.median(
         r["phases"].get("write", 0) for r in runs[k]) for k in ("1", "2x2")}
     print(f"  the same without the write phase: {computing['1'] / computing['2x2']:.2f}")
@@ -276,8 +279,8 @@ def main():
         print("vCPU distance, a cache line from CPU 0 to CPU 1 (bench/vcpu_distance.c, each "
               f"repeat): {' / '.join(f'{d:.0f}' for d in distances)} ns")
     print(f"outputs identical across 1/2 ranks, every bid read, {'/'.join(simds)} (and 2x size with either "
-          f"transport): {identical}")
-    for label, key in (("1-rank", "1"), ("2-rank 2x-size", "2x2"),
+          f"transport, by keys or routed): {identical}")
+    for label, key in (("1-rank", "1"), ("2-rank 2x-size", "2x2"), ("2-rank 2x-size routed", "2x2all"),
                        ("2-rank 2x-size kernel copy", "2x2cma")):
         total = median_of(runs[key], "rounds")
         phase = {p: statistics.median(r["phases"].get(p, 0) for r in runs[key]) for p in PHASES}
