@@ -30,9 +30,11 @@ typedef struct {
  * first_id + n - 1, ranks in id order) and their values, with keys from the
  * whole population's histogram; MPI errors abort (the default handler).
  * Leaves nk->key NULL, and nothing allocated, when the ranks are not all on
- * one node, when MPI does not lay the segments end to end, or when the keys
- * crowd more than most_crowded times an even share into one class
- * (bid_keys_build); the caller then routes requests. */
+ * one node, when MPI cannot allocate shared windows (its shared-memory window
+ * component turned off: an error returned, not fatal), when it does not lay
+ * the segments end to end, or when the keys crowd more than most_crowded
+ * times an even share into one class (bid_keys_build); the caller then
+ * routes requests. */
 void node_keys_open(node_keys *nk, MPI_Comm comm, const double *value, size_t n,
                     uint64_t first_id, double reserve, double most_crowded);
 

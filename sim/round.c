@@ -1158,6 +1158,21 @@ static void round_in_blocks(market *m, uint64_t t, fixed_sum sums[METRIC_SUMMED]
     }
 }
 
+/* Steps 6-7: the staged outcomes (and learners' feedback) travel to their
+ * owners, who settle them. */
+static agora_status send_and_settle(market *m, fixed_sum sums[METRIC_SUMMED], agora_error *err)
+{
+    agora_status st = send_outcomes(m, err);
+    if (st == AGORA_OK)
+        st = send_feedback(m, err);
+    phase_end(m->clock, PHASE_ROUTE);
+    if (st != AGORA_OK)
+        return st;
+    settle(m, sums);
+    phase_end(m->clock, PHASE_SETTLE);
+    return AGORA_OK;
+}
+
 /* Steps 2-7 for this rank's auctions [lo, hi) of round t: their requests
  * start the buffers, and their outcomes are settled before it returns. */
 static agora_status play_range(market *m, uint64_t t, uint64_t lo, uint64_t hi,
@@ -1188,15 +1203,7 @@ static agora_status play_range(market *m, uint64_t t, uint64_t lo, uint64_t hi,
         return st;
     run_range(m, t, lo, hi, sums);
     phase_end(clock, PHASE_ALLOCATE);
-    st = send_outcomes(m, err);
-    if (st == AGORA_OK)
-        st = send_feedback(m, err);
-    phase_end(clock, PHASE_ROUTE);
-    if (st != AGORA_OK)
-        return st;
-    settle(m, sums);
-    phase_end(clock, PHASE_SETTLE);
-    return AGORA_OK;
+    return send_and_settle(m, sums, err);
 }
 
 /* Steps 2-7 for this rank's auctions [lo, hi) of round t when several ranks
@@ -1222,13 +1229,7 @@ static agora_status play_range_by_keys(market *m, uint64_t t, uint64_t lo, uint6
     }
     fixed_add_sum(&sums[METRIC_WELFARE], m->staged_welfare);
     m->staged_welfare = (fixed_sum){0};
-    agora_status st = send_outcomes(m, err);
-    phase_end(clock, PHASE_ROUTE);
-    if (st != AGORA_OK)
-        return st;
-    settle(m, sums);
-    phase_end(clock, PHASE_SETTLE);
-    return AGORA_OK;
+    return send_and_settle(m, sums, err);
 }
 
 /* Several ranks play a round in chunks when nothing needs the whole round's
