@@ -568,11 +568,23 @@ static void stage_plain(market *m, size_t base, const position_outcome *out)
     m->staged += out->filled;
 }
 
+/* Ranked by shared keys (node_keys.h), no request was routed: staged
+ * outcome `at` names agent id by its index at its owner. */
+static inline void stage_for_owner(market *m, size_t at, uint32_t id, double clicks,
+                                   double payment)
+{
+    int owner = owner_of(m, id);
+    m->win_owner[at] = owner;
+    m->win_staged[at] = (win_outcome){
+        .clicks = clicks,
+        .payment = payment,
+        .request = (uint32_t)(id - m->agent_lo[owner]),
+    };
+}
+
 /* Stages the outcome of winning request j, whose bid is `bid`. Ranked by
- * shared keys (node_keys.h), no request was routed: the outcome names its
- * winner by the winner's index at its owner, and the winner's welfare (its
- * bid is its value) is counted here, where the value was read, instead of by
- * its owner reading it again. */
+ * shared keys, the winner's welfare (its bid is its value) is counted here,
+ * where the value was read, instead of by its owner reading it again. */
 static inline void stage_winner(market *m, size_t j, double bid, double clicks, double payment)
 {
     if (!m->shared.key) {
@@ -580,14 +592,7 @@ static inline void stage_winner(market *m, size_t j, double bid, double clicks, 
         return;
     }
     fixed_add_unclamped(&m->staged_welfare, bid * clicks);
-    uint32_t id = m->participant[j];
-    int owner = owner_of(m, id);
-    m->win_owner[m->staged] = owner;
-    m->win_staged[m->staged++] = (win_outcome){
-        .clicks = clicks,
-        .payment = payment,
-        .request = (uint32_t)(id - m->agent_lo[owner]),
-    };
+    stage_for_owner(m, m->staged++, m->participant[j], clicks, payment);
 }
 
 /* stage_plain for several ranks ranking by shared keys (stage_winner's
@@ -599,13 +604,10 @@ static void stage_shared(market *m, size_t base, const position_outcome *out)
     size_t staged = m->staged;
     fixed_sum welfare = m->staged_welfare;
     for (uint32_t slot = 0; slot < out->filled; slot++) {
-        uint32_t j = out->winner[slot], id = m->participant[base + j];
-        int owner = owner_of(m, id);
+        uint32_t j = out->winner[slot];
         fixed_add_unclamped(&welfare, m->bids[j] * ctr[slot]);
-        m->win_owner[staged] = owner;
-        m->win_staged[staged++] = (win_outcome){.clicks = ctr[slot],
-                                                .payment = out->price[slot] * ctr[slot],
-                                                .request = (uint32_t)(id - m->agent_lo[owner])};
+        stage_for_owner(m, staged++, m->participant[base + j], ctr[slot],
+                        out->price[slot] * ctr[slot]);
     }
     m->staged = staged;
     m->staged_welfare = welfare;
